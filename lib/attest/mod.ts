@@ -1,0 +1,8 @@
+/**
+ * Attestations: in-toto Statements and subject matching.
+ *
+ * @module
+ */
+
+export { IN_TOTO_PAYLOAD_TYPE, parseStatement, verifyStatementSubject } from "./statement.ts";
+export type { Statement, StatementSubject } from "./statement.ts";

@@ -1,0 +1,86 @@
+/**
+ * in-toto Statements (v0.1 and v1) carried in DSSE envelopes, and matching
+ * an artifact digest against the statement's subjects.
+ *
+ * @module
+ */
+
+import { encodeHex, JsonShapeError, readArray, readObject, readString, utf8Decode } from "../encoding/mod.ts";
+import { VerificationError } from "../errors/mod.ts";
+
+/** The DSSE payload type of in-toto statements. */
+export const IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
+
+const STATEMENT_TYPES = new Set(["https://in-toto.io/Statement/v1", "https://in-toto.io/Statement/v0.1"]);
+
+/** One statement subject. */
+export interface StatementSubject {
+  readonly name: string;
+  /** Digest algorithm name → lower-case hex. */
+  readonly digest: Readonly<Record<string, string>>;
+}
+
+/** A parsed in-toto Statement. */
+export interface Statement {
+  readonly type: string;
+  readonly subjects: readonly StatementSubject[];
+  readonly predicateType: string;
+  readonly predicate: unknown;
+}
+
+/** Parses an in-toto Statement from DSSE payload bytes. */
+export function parseStatement(payload: Uint8Array): Statement {
+  const text = utf8Decode(payload);
+  let json: unknown;
+  try {
+    if (text === undefined) throw new Error("payload is not UTF-8");
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new VerificationError("INTOTO_SUBJECT", `in-toto statement is not valid JSON: ${(e as Error).message}`);
+  }
+  try {
+    const root = readObject(json, "");
+    const type = readString(root._type, "_type");
+    if (!STATEMENT_TYPES.has(type)) throw new JsonShapeError("_type", `unsupported statement type ${JSON.stringify(type)}`);
+    const subjects = readArray(root.subject, "subject").map((s, i) => {
+      const subject = readObject(s, `subject[${i}]`);
+      const digests = readObject(subject.digest, `subject[${i}].digest`);
+      const digest: Record<string, string> = {};
+      for (const [alg, value] of Object.entries(digests)) digest[alg] = readString(value, `subject[${i}].digest.${alg}`);
+      return { name: typeof subject.name === "string" ? subject.name : "", digest };
+    });
+    return {
+      type,
+      subjects,
+      predicateType: readString(root.predicateType, "predicateType"),
+      predicate: root.predicate,
+    };
+  } catch (e) {
+    if (e instanceof JsonShapeError) {
+      throw new VerificationError("INTOTO_SUBJECT", `Malformed in-toto statement at ${e.message}`, { cause: e });
+    }
+    throw e;
+  }
+}
+
+/**
+ * Requires a subject whose digest for `algorithm` equals `artifactDigest`
+ * (case-insensitive hex). Throws `VerificationError` (`INTOTO_SUBJECT`).
+ */
+export function verifyStatementSubject(
+  statement: Statement,
+  algorithm: string,
+  artifactDigest: Uint8Array,
+): StatementSubject {
+  const hex = encodeHex(artifactDigest);
+  const match = statement.subjects.find((s) => s.digest[algorithm]?.toLowerCase() === hex);
+  if (match === undefined) {
+    throw new VerificationError(
+      "INTOTO_SUBJECT",
+      `Artifact ${algorithm}:${hex} is not a subject of the in-toto statement (${statement.subjects.length} subject${
+        statement.subjects.length === 1 ? "" : "s"
+      })`,
+    );
+  }
+  return match;
+}

@@ -1,0 +1,88 @@
+/**
+ * Base64 as protobuf JSON uses it: standard alphabet with padding when
+ * writing; standard or URL-safe, padded or not, when reading.
+ *
+ * @module
+ */
+
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const DECODE_TABLE: Int16Array = (() => {
+  const table = new Int16Array(256).fill(-1);
+  for (let i = 0; i < ALPHABET.length; i++) table[ALPHABET.charCodeAt(i)] = i;
+  table["-".charCodeAt(0)] = 62;
+  table["_".charCodeAt(0)] = 63;
+  return table;
+})();
+
+/** Encodes bytes as standard, padded base64. */
+export function encodeBase64(bytes: Uint8Array): string {
+  let out = "";
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! +
+      ALPHABET[n & 63]!;
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = bytes[i]! << 16;
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + "==";
+  } else if (rest === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + "=";
+  }
+  return out;
+}
+
+/** Encodes bytes as URL-safe base64 without padding (JWT, PKCE). */
+export function encodeBase64Url(bytes: Uint8Array): string {
+  return encodeBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/**
+ * Decodes standard or URL-safe base64, with or without padding.
+ * Returns `undefined` for anything that is not base64 (bad characters,
+ * misplaced padding, an impossible length, non-zero trailing bits).
+ */
+export function decodeBase64(text: string): Uint8Array | undefined {
+  let end = text.length;
+  let pad = 0;
+  while (end > 0 && text.charCodeAt(end - 1) === 61 /* = */) {
+    end--;
+    pad++;
+  }
+  if (pad > 2) return undefined;
+  if (pad > 0 && text.length % 4 !== 0) return undefined;
+  const rem = end % 4;
+  if (rem === 1) return undefined;
+  const outLength = Math.floor(end / 4) * 3 + (rem === 0 ? 0 : rem - 1);
+  const out = new Uint8Array(outLength);
+  let o = 0;
+  let i = 0;
+  for (; i + 4 <= end; i += 4) {
+    const a = DECODE_TABLE[text.charCodeAt(i)]!;
+    const b = DECODE_TABLE[text.charCodeAt(i + 1)]!;
+    const c = DECODE_TABLE[text.charCodeAt(i + 2)]!;
+    const d = DECODE_TABLE[text.charCodeAt(i + 3)]!;
+    if ((a | b | c | d) < 0) return undefined;
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = n >> 16;
+    out[o++] = (n >> 8) & 255;
+    out[o++] = n & 255;
+  }
+  if (rem === 2) {
+    const a = DECODE_TABLE[text.charCodeAt(i)]!;
+    const b = DECODE_TABLE[text.charCodeAt(i + 1)]!;
+    if ((a | b) < 0 || (b & 15) !== 0) return undefined;
+    out[o++] = (a << 2) | (b >> 4);
+  } else if (rem === 3) {
+    const a = DECODE_TABLE[text.charCodeAt(i)]!;
+    const b = DECODE_TABLE[text.charCodeAt(i + 1)]!;
+    const c = DECODE_TABLE[text.charCodeAt(i + 2)]!;
+    if ((a | b | c) < 0 || (c & 3) !== 0) return undefined;
+    const n = (a << 10) | (b << 4) | (c >> 2);
+    out[o++] = n >> 8;
+    out[o++] = n & 255;
+  }
+  return out;
+}

@@ -1,0 +1,10 @@
+/**
+ * Verification policy: who must have signed (SAN, issuer, Fulcio claims).
+ *
+ * @module
+ */
+
+export { certificateIdentities, certificateIssuer, verifyIdentityPolicy } from "./policy.ts";
+export type { ExtensionRequirement, IdentityPolicy, SanMatcher } from "./policy.ts";
+export { GITHUB_ACTIONS_ISSUER, githubPolicy } from "./github.ts";
+export type { GitHubPolicyOptions } from "./github.ts";

@@ -1,0 +1,55 @@
+/**
+ * The embedded production and staging trusted roots, so verification works
+ * offline with no cache. The documents and their sha256 sums live in
+ * `_embedded_data.ts`; the digest is re-checked before first use.
+ *
+ * @module
+ */
+
+import { digest } from "../crypto/mod.ts";
+import { encodeHex, utf8Encode } from "../encoding/mod.ts";
+import { ConfigError } from "../errors/mod.ts";
+import { type EmbeddedDocument, PRODUCTION, STAGING } from "./_embedded_data.ts";
+import { parseTrustedRootJson } from "./parse_trusted_root.ts";
+import type { TrustedRoot } from "./types.ts";
+
+/** The public-good instances whose trust roots are embedded. */
+export type EmbeddedInstance = "production" | "staging";
+
+/** Where an embedded document came from. */
+export interface EmbeddedTrustSource {
+  readonly instance: EmbeddedInstance;
+  readonly name: string;
+  readonly source: string;
+  readonly sha256: string;
+}
+
+const DOCUMENTS: Record<EmbeddedInstance, readonly EmbeddedDocument[]> = { production: PRODUCTION, staging: STAGING };
+
+/** The source and sha256 of each embedded document. */
+export const EMBEDDED_TRUST_SOURCES: readonly EmbeddedTrustSource[] = (["production", "staging"] as const).flatMap(
+  (instance) => DOCUMENTS[instance].map(({ name, source, sha256 }) => ({ instance, name, source, sha256 })),
+);
+
+const cache = new Map<EmbeddedInstance, TrustedRoot>();
+
+/** Returns an embedded document's text after checking its sha256. */
+export function embeddedDocument(instance: EmbeddedInstance, name: string): string {
+  const doc = DOCUMENTS[instance].find((d) => d.name === name);
+  if (doc === undefined) throw new ConfigError("CONFIG", `No embedded ${instance} document named ${JSON.stringify(name)}`);
+  const actual = encodeHex(digest("sha256", utf8Encode(doc.text)));
+  if (actual !== doc.sha256) {
+    throw new ConfigError("CONFIG", `Embedded ${instance} ${name} is corrupt: sha256 ${actual}, expected ${doc.sha256}`);
+  }
+  return doc.text;
+}
+
+/** The embedded TrustedRoot of a public-good instance, parsed once. */
+export function embeddedTrustedRoot(instance: EmbeddedInstance = "production"): TrustedRoot {
+  let root = cache.get(instance);
+  if (root === undefined) {
+    root = parseTrustedRootJson(embeddedDocument(instance, "trusted_root.json"));
+    cache.set(instance, root);
+  }
+  return root;
+}

@@ -1,0 +1,45 @@
+/**
+ * ClientTrustConfig (`application/vnd.dev.sigstore.clienttrustconfig.v0.1+json`):
+ * a trusted root and a signing config in one file, for private instances.
+ *
+ * @module
+ */
+
+import { JsonShapeError, readObject, readString } from "../encoding/mod.ts";
+import { ParseError } from "../errors/mod.ts";
+import { parseTrustedRoot } from "./parse_trusted_root.ts";
+import type { TrustedRoot } from "./types.ts";
+
+/** A parsed ClientTrustConfig. The signing config stays JSON until signing needs it. */
+export interface ClientTrustConfig {
+  readonly trustedRoot: TrustedRoot;
+  readonly signingConfig: unknown;
+}
+
+const MEDIA_TYPE = "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json";
+
+/** Parses ClientTrustConfig JSON text. */
+export function parseClientTrustConfigJson(text: string): ClientTrustConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ParseError("TRUST_ROOT_PARSE", `Trust config is not valid JSON: ${(e as Error).message}`);
+  }
+  try {
+    const root = readObject(json, "");
+    const mediaType = readString(root.mediaType, "mediaType");
+    if (mediaType !== MEDIA_TYPE) {
+      throw new JsonShapeError("mediaType", `expected ${JSON.stringify(MEDIA_TYPE)}, found ${JSON.stringify(mediaType)}`);
+    }
+    return {
+      trustedRoot: parseTrustedRoot(root.trustedRoot, "trustedRoot"),
+      signingConfig: root.signingConfig === undefined ? undefined : readObject(root.signingConfig, "signingConfig"),
+    };
+  } catch (e) {
+    if (e instanceof JsonShapeError) {
+      throw new ParseError("TRUST_ROOT_PARSE", `Malformed trust config at ${e.message}`, { cause: e });
+    }
+    throw e;
+  }
+}

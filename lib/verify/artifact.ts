@@ -1,0 +1,134 @@
+/**
+ * Artifact digests and the checks that bind the bundle's content to the
+ * artifact: the message digest hint, the in-toto subject, and the signature.
+ *
+ * @module
+ */
+
+import { IN_TOTO_PAYLOAD_TYPE, parseStatement, verifyStatementSubject } from "../attest/mod.ts";
+import { type Bundle, type DsseEnvelope, type MessageSignature, preAuthEncoding } from "../bundle/mod.ts";
+import {
+  CURVE_HASH,
+  digest,
+  HASH_LENGTH,
+  type HashAlgorithm,
+  type PublicKey,
+  verifyPrehashedSignature,
+  verifySignature,
+} from "../crypto/mod.ts";
+import { bytesEqual, encodeHex } from "../encoding/mod.ts";
+import { VerificationError } from "../errors/mod.ts";
+import type { ArtifactInput } from "./types.ts";
+
+const PROTO_HASH: Record<string, HashAlgorithm> = { SHA2_256: "sha256", SHA2_384: "sha384", SHA2_512: "sha512" };
+
+/** Returns the artifact's digest with `algorithm`, hashing bytes when needed. */
+export function artifactDigest(artifact: ArtifactInput, algorithm: HashAlgorithm): Uint8Array | undefined {
+  if (artifact.kind === "bytes") return digest(algorithm, artifact.bytes);
+  const d = artifact.digests.get(algorithm);
+  if (d !== undefined && d.length !== HASH_LENGTH[algorithm]) {
+    throw new VerificationError("ARTIFACT_DIGEST", `Artifact ${algorithm} digest has ${d.length} bytes, expected ${HASH_LENGTH[algorithm]}`);
+  }
+  return d;
+}
+
+/** The digests a message-signature check needs, by algorithm. */
+export function artifactDigests(artifact: ArtifactInput): Map<HashAlgorithm, Uint8Array> {
+  const out = new Map<HashAlgorithm, Uint8Array>();
+  for (const alg of ["sha256", "sha384", "sha512"] as const) {
+    if (artifact.kind === "digest" && !artifact.digests.has(alg)) continue;
+    out.set(alg, artifactDigest(artifact, alg)!);
+  }
+  return out;
+}
+
+/** The digest algorithms a bundle's verification needs from a streamed artifact. */
+export function requiredDigestAlgorithms(bundle: Bundle, key: PublicKey | undefined): HashAlgorithm[] {
+  const algs = new Set<HashAlgorithm>(["sha256"]);
+  if (bundle.content.kind === "messageSignature") {
+    const hinted = bundle.content.messageDigest && PROTO_HASH[bundle.content.messageDigest.algorithm];
+    if (hinted) algs.add(hinted);
+    if (key?.kind === "ecdsa") algs.add(CURVE_HASH[key.curve]);
+  }
+  return [...algs];
+}
+
+/** The message digest hint, if present, must equal the artifact's digest. */
+export function verifyMessageDigest(content: MessageSignature, artifact: ArtifactInput): void {
+  const hint = content.messageDigest;
+  if (hint === undefined) return;
+  const alg = PROTO_HASH[hint.algorithm];
+  if (alg === undefined) {
+    throw new VerificationError("ARTIFACT_DIGEST", `Unsupported message digest algorithm ${JSON.stringify(hint.algorithm)}`);
+  }
+  const actual = artifactDigest(artifact, alg);
+  if (actual === undefined) return; // checked against the signature instead
+  if (!bytesEqual(actual, hint.digest)) {
+    throw new VerificationError(
+      "ARTIFACT_DIGEST",
+      `Artifact digest does not match the bundle: bundle says ${alg}:${encodeHex(hint.digest)}, artifact is ${alg}:${
+        encodeHex(actual)
+      }`,
+    );
+  }
+}
+
+/** Verifies a message signature over the artifact with the signer's key. */
+export async function verifyMessageSignature(
+  content: MessageSignature,
+  key: PublicKey,
+  artifact: ArtifactInput,
+): Promise<void> {
+  const hashes: HashAlgorithm[] = key.kind === "ecdsa"
+    ? (key.curve === "P-256" ? ["sha256"] : [CURVE_HASH[key.curve], "sha256"]) // P-384/521 signed with SHA-256 by old clients
+    : ["sha256"];
+  for (const hash of hashes) {
+    let ok: boolean;
+    if (artifact.kind === "bytes") {
+      ok = await verifySignature(key, artifact.bytes, content.signature, { hash });
+    } else {
+      const d = artifactDigest(artifact, hash);
+      if (d === undefined) continue;
+      if (key.kind !== "ecdsa") {
+        throw new VerificationError(
+          "SIGNATURE",
+          `Cannot verify a ${key.kind} signature from a digest alone: pass the artifact file instead`,
+        );
+      }
+      ok = verifyPrehashedSignature(key, d, content.signature);
+    }
+    if (ok) return;
+  }
+  throw new VerificationError("SIGNATURE", "Signature over the artifact does not verify with the signer's key");
+}
+
+/** Result of the DSSE checks. */
+export interface DsseCheck {
+  readonly predicateType: string | undefined;
+}
+
+/**
+ * Verifies the DSSE signature over PAE and binds the artifact: for in-toto
+ * payloads the artifact must be a subject; otherwise it must be the payload.
+ */
+export async function verifyDsse(content: DsseEnvelope, key: PublicKey, artifact: ArtifactInput): Promise<DsseCheck> {
+  const pae = preAuthEncoding(content.payloadType, content.payload);
+  const hash: HashAlgorithm = key.kind === "ecdsa" ? CURVE_HASH[key.curve] : "sha256";
+  if (!await verifySignature(key, pae, content.signature, { hash })) {
+    throw new VerificationError("DSSE", "DSSE envelope signature does not verify with the signer's key");
+  }
+  const sha256 = artifactDigest(artifact, "sha256");
+  if (sha256 === undefined) throw new VerificationError("ARTIFACT_DIGEST", "Artifact sha256 digest is required");
+  if (content.payloadType === IN_TOTO_PAYLOAD_TYPE) {
+    const statement = parseStatement(content.payload);
+    verifyStatementSubject(statement, "sha256", sha256);
+    return { predicateType: statement.predicateType };
+  }
+  if (!bytesEqual(digest("sha256", content.payload), sha256)) {
+    throw new VerificationError(
+      "ARTIFACT_DIGEST",
+      `DSSE payload of type ${JSON.stringify(content.payloadType)} is not the artifact (sha256 differs)`,
+    );
+  }
+  return { predicateType: undefined };
+}

@@ -1,0 +1,225 @@
+/**
+ * sigstore-ts: Sigstore bundle verification for Deno, Bun and Node, offline,
+ * with the production and staging trust roots embedded.
+ *
+ * ```ts ignore
+ * import { embeddedTrustedRoot, parseBundleJson, verifyBundle } from "@sigstore-ts/sigstore";
+ *
+ * const bundle = parseBundleJson(await Deno.readTextFile("a.txt.sigstore.json"));
+ * const result = await verifyBundle(bundle, { kind: "bytes", bytes: await Deno.readFile("a.txt") }, {
+ *   trustedRoot: embeddedTrustedRoot("production"),
+ *   signer: {
+ *     kind: "identity",
+ *     policy: { subject: { exact: "me@example.com" }, issuer: "https://github.com/login/oauth", extensions: [] },
+ *   },
+ *   now: new Date(),
+ * });
+ * console.log(result.signer);
+ * ```
+ *
+ * @module
+ */
+
+/**
+ * Parses bundle JSON text (v0.1, v0.2 or v0.3) into a typed bundle.
+ *
+ * @param text The bundle file's contents.
+ * @returns The parsed bundle.
+ * @throws {ParseError} `BUNDLE_PARSE` naming the JSON path of a malformed field, or
+ *   `BUNDLE_UNSUPPORTED_VERSION` for an unknown media type.
+ *
+ * @example Reject a truncated bundle
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ParseError, parseBundleJson } from "./mod.ts";
+ * assert.throws(() => parseBundleJson('{"mediaType": '), ParseError);
+ * ```
+ */
+export { parseBundleJson } from "./lib/bundle/mod.ts";
+
+/**
+ * Parses an already-decoded bundle JSON value.
+ *
+ * @param json The decoded JSON value.
+ * @returns The parsed bundle.
+ * @throws {ParseError} `BUNDLE_PARSE` / `BUNDLE_UNSUPPORTED_VERSION`.
+ *
+ * @example Unknown media types are refused
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseBundle } from "./mod.ts";
+ * assert.throws(() => parseBundle({ mediaType: "application/vnd.dev.sigstore.bundle.v0.9+json" }), /Unsupported bundle media type/);
+ * ```
+ */
+export { parseBundle } from "./lib/bundle/mod.ts";
+
+/**
+ * Computes the DSSE pre-authentication encoding that DSSE signatures cover.
+ *
+ * @param payloadType The envelope's payload type.
+ * @param payload The payload bytes.
+ * @returns `DSSEv1 <len> <type> <len> <payload>` as bytes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { preAuthEncoding } from "./mod.ts";
+ * const pae = preAuthEncoding("t", new TextEncoder().encode("hi"));
+ * assert.equal(new TextDecoder().decode(pae), "DSSEv1 1 t 2 hi");
+ * ```
+ */
+export { preAuthEncoding } from "./lib/bundle/mod.ts";
+
+/**
+ * Verifies a bundle for an artifact: timestamps, transparency log entries,
+ * certificate path at the signing time, SCTs, the signature and the policy.
+ * Never uses the network.
+ *
+ * @param bundle A parsed bundle.
+ * @param artifact The artifact's bytes, or its digests.
+ * @param options Trust root, signer policy (identity or key) and the current time.
+ * @returns A JSON-serialisable result naming the signer and the verified times.
+ * @throws {VerificationError} with the failed step's code (`TLOG_INCLUSION_PROOF`, `CERT_CHAIN`, `SIGNATURE`, …).
+ * @throws {PolicyError} when the signer is not the expected one.
+ *
+ * @example
+ * ```ts ignore
+ * import { embeddedTrustedRoot, parseBundleJson, verifyBundle } from "./mod.ts";
+ * const result = await verifyBundle(parseBundleJson(bundleText), { kind: "bytes", bytes }, {
+ *   trustedRoot: embeddedTrustedRoot(),
+ *   signer: { kind: "identity", policy: { subject: { exact: id }, issuer, extensions: [] } },
+ * });
+ * ```
+ */
+export { verifyBundle } from "./lib/verify/mod.ts";
+
+/**
+ * The embedded TrustedRoot of the public-good production or staging instance.
+ *
+ * @param instance `"production"` (default) or `"staging"`.
+ * @returns The parsed trusted root.
+ * @throws {ConfigError} `CONFIG` if the embedded copy fails its sha256 check.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { embeddedTrustedRoot } from "./mod.ts";
+ * const root = embeddedTrustedRoot("production");
+ * assert.ok(root.tlogs.some((log) => log.baseUrl === "https://rekor.sigstore.dev"));
+ * ```
+ */
+export { embeddedTrustedRoot } from "./lib/trust/mod.ts";
+
+/**
+ * Sources and sha256 sums of the embedded trust documents.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EMBEDDED_TRUST_SOURCES } from "./mod.ts";
+ * assert.ok(EMBEDDED_TRUST_SOURCES.some((s) => s.instance === "staging" && s.name === "trusted_root.json"));
+ * ```
+ */
+export { EMBEDDED_TRUST_SOURCES } from "./lib/trust/mod.ts";
+
+/**
+ * Parses TrustedRoot JSON text (media types v0.1 and v0.2).
+ *
+ * @param text The file's contents.
+ * @returns The parsed trusted root.
+ * @throws {ParseError} `TRUST_ROOT_PARSE` naming the JSON path.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseTrustedRootJson } from "./mod.ts";
+ * assert.throws(() => parseTrustedRootJson("{}"), /mediaType/);
+ * ```
+ */
+export { parseTrustedRootJson } from "./lib/trust/mod.ts";
+
+/**
+ * Parses a ClientTrustConfig (trusted root plus signing config) for a private instance.
+ *
+ * @param text The file's contents.
+ * @returns The trusted root and the signing config JSON.
+ * @throws {ParseError} `TRUST_ROOT_PARSE`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseClientTrustConfigJson } from "./mod.ts";
+ * assert.throws(() => parseClientTrustConfigJson('{"mediaType":"x"}'), /clienttrustconfig/);
+ * ```
+ */
+export { parseClientTrustConfigJson } from "./lib/trust/mod.ts";
+
+/**
+ * Builds the GitHub Actions policy of `verify github`.
+ *
+ * @param options Identity, trigger, sha, name, repository, ref; identity or repository is required.
+ * @returns An identity policy with the GitHub Actions issuer.
+ * @throws {PolicyError} `POLICY_IDENTITY` when neither identity nor repository is given.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { githubPolicy } from "./mod.ts";
+ * const policy = githubPolicy({ repository: "octo/repo", ref: "refs/heads/main" });
+ * assert.equal(policy.issuer, "https://token.actions.githubusercontent.com");
+ * ```
+ */
+export { githubPolicy } from "./lib/policy/mod.ts";
+
+/**
+ * Checks a certificate against an identity policy.
+ *
+ * @example
+ * ```ts ignore
+ * import { verifyIdentityPolicy } from "./mod.ts";
+ * verifyIdentityPolicy(cert, { subject: { exact: "me@example.com" }, issuer: "https://github.com/login/oauth", extensions: [] });
+ * ```
+ */
+export { verifyIdentityPolicy } from "./lib/policy/mod.ts";
+
+/**
+ * Error classes; every error has a stable `code`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SigstoreError, VerificationError } from "./mod.ts";
+ * const e = new VerificationError("SIGNATURE", "Signature does not verify");
+ * assert.ok(e instanceof SigstoreError);
+ * assert.equal(e.code, "SIGNATURE");
+ * ```
+ */
+export { ConfigError, NetworkError, ParseError, PolicyError, SigstoreError, VerificationError } from "./lib/errors/mod.ts";
+
+/**
+ * Runs the `sigstore-ts` command line with injected I/O; returns the exit code.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { main } from "./mod.ts";
+ * let out = "";
+ * const code = await main(["--version"], { stdout: (t) => (out += t), stderr: () => {}, env: {}, now: () => new Date() });
+ * assert.equal(code, 0);
+ * assert.match(out, /^sigstore-ts /);
+ * ```
+ */
+export { main } from "./lib/cli/mod.ts";
+
+export type { ErrorCode } from "./lib/errors/mod.ts";
+export type { Bundle, BundleVersion, DsseEnvelope, MessageSignature, TransparencyLogEntry } from "./lib/bundle/mod.ts";
+export type { CertificateAuthority, TransparencyLogInstance, TrustedRoot, ValidityPeriod } from "./lib/trust/mod.ts";
+export type { GitHubPolicyOptions, IdentityPolicy, SanMatcher } from "./lib/policy/mod.ts";
+export type {
+  ArtifactInput,
+  SignerPolicy,
+  VerificationResult,
+  VerifiedTime,
+  VerifyOptions,
+} from "./lib/verify/mod.ts";
+export type { CliIo } from "./lib/cli/mod.ts";

@@ -1,0 +1,71 @@
+/**
+ * The Sigstore conformance suite's 70 bundle-verify cases, each run twice
+ * (artifact path and sha256: digest) through the CLI in-process, exactly as
+ * the upstream harness calls a client. A `_fail` suffix means the client
+ * must reject. Read from CONFORMANCE_DIR (default ../shared/conformance);
+ * skipped with a note when absent.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { CONFORMANCE_DIR, noteConformanceSkipped } from "./_support/paths.ts";
+import { runCli } from "./_support/cli.ts";
+
+const DEFAULT_IDENTITY =
+  "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+const DEFAULT_ISSUER = "https://token.actions.githubusercontent.com";
+
+if (CONFORMANCE_DIR === undefined) {
+  noteConformanceSkipped("tests/conformance_test.ts (140 conformance verifications)");
+} else {
+  const assets = `${CONFORMANCE_DIR}/assets/bundle-verify`;
+  const cases = readdirSync(assets, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  describe("conformance bundle-verify cases", () => {
+    it("has all 70 cases", () => assert.equal(cases.length, 70));
+    for (const name of cases) {
+      const dir = `${assets}/${name}`;
+      const mustFail = name.endsWith("_fail");
+      const artifact = existsSync(`${dir}/artifact`) ? `${dir}/artifact` : `${assets}/a.txt`;
+      const read = (f: string, fallback: string) =>
+        existsSync(`${dir}/${f}`) ? readFileSync(`${dir}/${f}`, "utf8").trim() : fallback;
+      const trustArgs = existsSync(`${dir}/trusted_root.json`)
+        ? ["--trusted-root", `${dir}/trusted_root.json`]
+        : [];
+      const signerArgs = existsSync(`${dir}/key.pub`)
+        ? ["--key", `${dir}/key.pub`]
+        : [
+          "--certificate-identity",
+          read("identity", DEFAULT_IDENTITY),
+          "--certificate-oidc-issuer",
+          read("issuer", DEFAULT_ISSUER),
+        ];
+      const digest = existsSync(artifact)
+        ? `sha256:${createHash("sha256").update(readFileSync(artifact)).digest("hex")}`
+        : "sha256:" + "0".repeat(64);
+      for (const [mode, input] of [["PATH", artifact], ["DIGEST", digest]] as const) {
+        it(`verify-bundle ${mustFail ? "rejects" : "accepts"} ${name} (${mode})`, async () => {
+          const run = await runCli([
+            "verify-bundle",
+            "--bundle",
+            `${dir}/bundle.sigstore.json`,
+            ...signerArgs,
+            ...trustArgs,
+            input,
+          ]);
+          if (mustFail) {
+            assert.notEqual(run.code, 0, `expected rejection, got: ${run.stderr}`);
+            assert.match(run.stderr, /^(FAIL: .+|error: .+)\n/);
+            assert.doesNotMatch(run.stderr, /internal error|\n\s+at /, "no internal errors or stack traces");
+          } else {
+            assert.equal(run.code, 0, run.stderr);
+            assert.equal(run.stderr, `OK: ${input}\n`);
+          }
+        });
+      }
+    }
+  });
+}

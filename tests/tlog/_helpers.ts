@@ -1,0 +1,161 @@
+/**
+ * Test helpers for `tests/tlog/`: locating the conformance assets, building
+ * `TransparencyLogInstance` values straight from `trusted_root.json` (so the
+ * tlog tests do not depend on `lib/trust/` parsing), and collecting what
+ * `verifyTlogEntry` needs from a conformance case.
+ *
+ * @module
+ */
+
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { parseBundleJson } from "../../lib/bundle/mod.ts";
+import type { Bundle } from "../../lib/bundle/mod.ts";
+import { digest, parsePublicKey } from "../../lib/crypto/mod.ts";
+import type { HashAlgorithm, PublicKey } from "../../lib/crypto/mod.ts";
+import { decodeBase64, decodePem } from "../../lib/encoding/mod.ts";
+import type { TransparencyLogInstance } from "../../lib/trust/mod.ts";
+
+const REPO_ROOT = resolve(fileURLToPath(new URL("../../", import.meta.url)));
+
+/** The conformance directory: `$CONFORMANCE_DIR`, else `../shared/conformance` beside the repo. */
+export function conformanceDir(): string {
+  return process.env.CONFORMANCE_DIR ?? resolve(REPO_ROOT, "../shared/conformance");
+}
+
+/** The `bundle-verify` case directory, or `undefined` (with a printed note) when absent. */
+export function bundleVerifyDir(): string | undefined {
+  const dir = join(conformanceDir(), "assets", "bundle-verify");
+  if (!existsSync(dir)) {
+    console.log(`note: conformance assets not found at ${dir}; skipping conformance tests (set CONFORMANCE_DIR)`);
+    return undefined;
+  }
+  return dir;
+}
+
+/** Names of all cases in the `bundle-verify` directory. */
+export function caseNames(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+}
+
+function bytes(b64: unknown): Uint8Array {
+  const out = typeof b64 === "string" ? decodeBase64(b64) : undefined;
+  if (out === undefined) throw new Error(`bad base64 in trusted root: ${JSON.stringify(b64)}`);
+  return out;
+}
+
+function date(v: unknown): Date | undefined {
+  return typeof v === "string" ? new Date(v) : undefined;
+}
+
+/** Builds the tlog instances of a `trusted_root.json` document by hand. */
+export function tlogsFromTrustedRoot(json: unknown): TransparencyLogInstance[] {
+  const root = json as { tlogs?: Record<string, unknown>[] };
+  return (root.tlogs ?? []).map((t) => {
+    const pk = t.publicKey as { rawBytes: string; keyDetails: string; validFor?: { start?: string; end?: string } };
+    const publicKeyBytes = bytes(pk.rawBytes);
+    let publicKey: PublicKey | undefined;
+    try {
+      publicKey = parsePublicKey(publicKeyBytes);
+    } catch {
+      publicKey = undefined;
+    }
+    const ckid = t.checkpointKeyId as { keyId?: string } | null | undefined;
+    return {
+      baseUrl: t.baseUrl as string,
+      hashAlgorithm: (t.hashAlgorithm as string | undefined) ?? "",
+      keyDetails: pk.keyDetails,
+      publicKey,
+      publicKeyBytes,
+      validFor: { start: date(pk.validFor?.start), end: date(pk.validFor?.end) },
+      logId: bytes((t.logId as { keyId: string }).keyId),
+      checkpointKeyId: ckid?.keyId ? bytes(ckid.keyId) : undefined,
+    };
+  });
+}
+
+/** Everything a tlog test needs from one conformance case. */
+export interface ConformanceCase {
+  readonly name: string;
+  readonly dir: string;
+  readonly bundleText: string;
+  readonly bundle: Bundle;
+  readonly tlogs: TransparencyLogInstance[];
+  /** Leaf certificate DER, or the managed key's SPKI DER (`undefined` when the case has no key). */
+  readonly signer: Uint8Array | undefined;
+  readonly artifactDigests: Map<HashAlgorithm, Uint8Array>;
+  /** RFC 3161 `genTime`s found in the bundle (not verified: good enough for tlog tests). */
+  readonly timestampTimes: Date[];
+}
+
+/** Reads the trusted root tlogs of a case (its own root, else production). */
+export function caseTlogs(dir: string): TransparencyLogInstance[] {
+  const own = join(dir, "trusted_root.json");
+  const path = existsSync(own) ? own : join(conformanceDir(), "production", "trusted_root.json");
+  return tlogsFromTrustedRoot(JSON.parse(readFileSync(path, "utf8")));
+}
+
+/** Loads a conformance case; throws (like the real parser) when the bundle does not parse. */
+export function loadCase(root: string, name: string, bundleText?: string): ConformanceCase {
+  const dir = join(root, name);
+  const text = bundleText ?? readFileSync(join(dir, "bundle.sigstore.json"), "utf8");
+  const bundle = parseBundleJson(text);
+  const artifactPath = existsSync(join(dir, "artifact")) ? join(dir, "artifact") : join(root, "a.txt");
+  const artifact = new Uint8Array(readFileSync(artifactPath));
+  const artifactDigests = new Map<HashAlgorithm, Uint8Array>(
+    (["sha256", "sha384", "sha512"] as const).map((a) => [a, digest(a, artifact)]),
+  );
+  return {
+    name,
+    dir,
+    bundleText: text,
+    bundle,
+    tlogs: caseTlogs(dir),
+    signer: signerOf(bundle, dir),
+    artifactDigests,
+    timestampTimes: bundle.rfc3161Timestamps.flatMap((t) => {
+      const d = findGeneralizedTime(t);
+      return d === undefined ? [] : [d];
+    }),
+  };
+}
+
+function signerOf(bundle: Bundle, dir: string): Uint8Array | undefined {
+  const vc = bundle.verificationContent;
+  switch (vc.kind) {
+    case "certificate":
+      return vc.certificate;
+    case "x509CertificateChain":
+      return vc.certificates[0];
+    case "publicKey": {
+      const keyPath = join(dir, "key.pub");
+      if (!existsSync(keyPath)) return undefined;
+      return decodePem(readFileSync(keyPath, "utf8"))?.[0]?.der;
+    }
+  }
+}
+
+/**
+ * Finds the first DER GeneralizedTime (`YYYYMMDDhhmmss[.f]Z`) in a
+ * TimeStampResp: the TSTInfo `genTime`. A test shortcut, not a verifier.
+ */
+export function findGeneralizedTime(der: Uint8Array): Date | undefined {
+  for (let i = 0; i + 2 < der.length; i++) {
+    if (der[i] !== 0x18) continue;
+    const len = der[i + 1]!;
+    if (len < 15 || len > 24 || i + 2 + len > der.length) continue;
+    const text = new TextDecoder().decode(der.subarray(i + 2, i + 2 + len));
+    const m = text.match(/^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d+)?Z$/);
+    if (m) return new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${m[7] ?? ""}Z`);
+  }
+  return undefined;
+}
+
+/** Flips one bit of a copy of `bytes`. */
+export function flipBit(bytes: Uint8Array, index = 0, bit = 0): Uint8Array {
+  const out = bytes.slice();
+  out[index] = out[index]! ^ (1 << bit);
+  return out;
+}
