@@ -81,7 +81,7 @@ function signerPolicy(command: "identity" | "github", flags: VerifyFlags): Signe
     const blocks = decodePem(text);
     const block = blocks?.find((b) => b.label === "PUBLIC KEY");
     if (block === undefined) {
-      throw new ParseError("KEY_PARSE", `Public key file ${JSON.stringify(flags.key)} holds no PEM "PUBLIC KEY" block`);
+      throw new ParseError("KEY_PARSE", `Public key file ${JSON.stringify(flags.key)} is not a PEM "PUBLIC KEY" (missing block or bad base64)`);
     }
     return { kind: "key", key: parsePublicKey(block.der) };
   }

@@ -40,11 +40,14 @@ export function encodeBase64Url(bytes: Uint8Array): string {
 }
 
 /**
- * Decodes standard or URL-safe base64, with or without padding.
- * Returns `undefined` for anything that is not base64 (bad characters,
- * misplaced padding, an impossible length, non-zero trailing bits).
+ * Decodes standard or URL-safe base64, with or without padding. Line
+ * breaks (`\r`, `\n`) are skipped, as Go's and Python's decoders do, so
+ * MIME-wrapped values read the same in every client. Returns `undefined`
+ * for anything else that is not base64 (bad characters, misplaced padding,
+ * an impossible length, non-zero trailing bits).
  */
 export function decodeBase64(text: string): Uint8Array | undefined {
+  if (text.includes("\n") || text.includes("\r")) text = text.replace(/[\r\n]/g, "");
   let end = text.length;
   let pad = 0;
   while (end > 0 && text.charCodeAt(end - 1) === 61 /* = */) {

@@ -142,7 +142,9 @@ function readStatus(node: DerNode | undefined): 0 | 1 {
   const [statusNode, ...rest] = derSequence(node, "PKIStatusInfo");
   const status = decodeInteger(expectTag(statusNode, TAG.INTEGER, "PKIStatusInfo.status"));
   if (status === 0n || status === 1n) return Number(status) as 0 | 1;
-  const name = status >= 0n && status < BigInt(STATUS_NAMES.length) ? STATUS_NAMES[Number(status)] : "unknown";
+  const name = status >= 0n && status < BigInt(STATUS_NAMES.length)
+    ? STATUS_NAMES[Number(status)]
+    : "unknown";
   let text = "";
   const strings = rest[0]?.tag === TAG.SEQUENCE ? derChildren(rest[0]) : [];
   if (strings[0]?.tag === TAG.UTF8_STRING) {
@@ -154,7 +156,10 @@ function readStatus(node: DerNode | undefined): 0 | 1 {
   );
 }
 
-function readAlgorithm(node: DerNode | undefined, what: string): { oid: string; params: DerNode | undefined } {
+function readAlgorithm(
+  node: DerNode | undefined,
+  what: string,
+): { oid: string; params: DerNode | undefined } {
   const [oidNode, params, ...extra] = derSequence(node, what);
   if (extra.length > 0) malformed(`${what} has extra fields`);
   return { oid: decodeOid(expectTag(oidNode, TAG.OID, what)), params };
@@ -220,7 +225,16 @@ function readSignerInfo(node: DerNode): TimestampSignerInfo {
   // RFC 5652 §5.4: the signature covers the DER of signedAttrs with an explicit SET OF tag.
   const signedAttributes = attrsNode.raw.slice();
   signedAttributes[0] = TAG.SET;
-  return { version, sid, digestAlgorithm, signedAttributes, contentType, messageDigest, signatureAlgorithm, signature };
+  return {
+    version,
+    sid,
+    digestAlgorithm,
+    signedAttributes,
+    contentType,
+    messageDigest,
+    signatureAlgorithm,
+    signature,
+  };
 }
 
 function readSignedAttributes(node: DerNode): { contentType: string; messageDigest: Uint8Array } {
@@ -308,7 +322,9 @@ function readAccuracy(node: DerNode): TimestampAccuracy {
   const micros = read(0x81);
   if (p !== parts.length) malformed("TSTInfo.accuracy has unexpected fields");
   for (const [name, v] of [["millis", millis], ["micros", micros]] as const) {
-    if (v !== undefined && (v < 1 || v > 999)) malformed(`TSTInfo.accuracy ${name} is ${v}, expected 1 to 999`);
+    if (v !== undefined && (v < 1 || v > 999)) {
+      malformed(`TSTInfo.accuracy ${name} is ${v}, expected 1 to 999`);
+    }
   }
   return { seconds, millis, micros };
 }

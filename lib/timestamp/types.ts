@@ -19,8 +19,11 @@ export interface MessageImprint {
 
 /** `TSTInfo.accuracy`: the deviation around `genTime`; absent parts are `undefined`. */
 export interface TimestampAccuracy {
+  /** Whole seconds. */
   readonly seconds: number | undefined;
+  /** Milliseconds, 1 to 999. */
   readonly millis: number | undefined;
+  /** Microseconds, 1 to 999. */
   readonly micros: number | undefined;
 }
 
@@ -32,11 +35,13 @@ export interface TstInfo {
   readonly version: number;
   /** TSA policy OID. */
   readonly policy: string;
+  /** The hash of the timestamped data (for Sigstore: of the signature bytes). */
   readonly messageImprint: MessageImprint;
   /** Serial number contents (big-endian two's complement), as the TSA wrote it. */
   readonly serialNumber: Uint8Array;
   /** The time the TSA vouches for (fractional seconds truncated to milliseconds). */
   readonly genTime: Date;
+  /** How far `genTime` may be off, if the TSA says. */
   readonly accuracy: TimestampAccuracy | undefined;
   /** `ordering`; false when absent. */
   readonly ordering: boolean;
@@ -63,6 +68,7 @@ export type SignerIdentifier =
 export interface TimestampSignerInfo {
   /** 1 with issuerAndSerialNumber, 3 with subjectKeyIdentifier. */
   readonly version: number;
+  /** The certificate that signed, by issuer and serial or by key identifier. */
   readonly sid: SignerIdentifier;
   /** OID of the digest algorithm for `messageDigest` and the signature. */
   readonly digestAlgorithm: string;
@@ -77,6 +83,7 @@ export interface TimestampSignerInfo {
   readonly messageDigest: Uint8Array;
   /** OID of `signatureAlgorithm`. */
   readonly signatureAlgorithm: string;
+  /** The signature value (DER for ECDSA, raw for RSA and Ed25519). */
   readonly signature: Uint8Array;
 }
 
@@ -90,8 +97,10 @@ export interface TimestampResponse {
   readonly digestAlgorithms: readonly string[];
   /** OID of `encapContentInfo.eContentType` (always id-ct-TSTInfo). */
   readonly contentType: string;
+  /** The signed TSTInfo. */
   readonly tstInfo: TstInfo;
   /** Certificates embedded in the token (`[0] certificates`); empty when none. */
   readonly certificates: readonly Certificate[];
+  /** The token's only SignerInfo. */
   readonly signerInfo: TimestampSignerInfo;
 }

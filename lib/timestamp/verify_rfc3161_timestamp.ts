@@ -24,7 +24,12 @@ import {
   readSubjectKeyIdentifier,
   verifyCertificateChain,
 } from "../x509/mod.ts";
-import { DIGEST_ALGORITHMS, SIGNATURE_ALGORITHMS, type SignatureFamily, TIMESTAMP_OID } from "./_algorithms.ts";
+import {
+  DIGEST_ALGORITHMS,
+  SIGNATURE_ALGORITHMS,
+  type SignatureFamily,
+  TIMESTAMP_OID,
+} from "./_algorithms.ts";
 import { parseTimestampResponse } from "./parse_timestamp_response.ts";
 import type { SignerIdentifier, TimestampResponse } from "./types.ts";
 
@@ -109,7 +114,9 @@ export async function verifyRfc3161Timestamp(
   if (!(signedBytes instanceof Uint8Array)) {
     throw new TypeError("verifyRfc3161Timestamp() expects the signed bytes as a Uint8Array");
   }
-  if (!Array.isArray(authorities)) throw new TypeError("verifyRfc3161Timestamp() expects an array of authorities");
+  if (!Array.isArray(authorities)) {
+    throw new TypeError("verifyRfc3161Timestamp() expects an array of authorities");
+  }
 
   // Spec step 1–2: status granted, signedData with a TSTInfo, one SignerInfo.
   const response = parseTimestampResponse(timestampResponse);
@@ -126,9 +133,9 @@ export async function verifyRfc3161Timestamp(
   const expectedImprint = digest(imprintHash, signedBytes);
   if (!bytesEqual(imprint.hashedMessage, expectedImprint)) {
     invalid(
-      `Timestamp does not cover the signature: message imprint is ${encodeHex(imprint.hashedMessage)}, expected ${imprintHash} ${
-        encodeHex(expectedImprint)
-      }`,
+      `Timestamp does not cover the signature: message imprint is ${
+        encodeHex(imprint.hashedMessage)
+      }, expected ${imprintHash} ${encodeHex(expectedImprint)}`,
     );
   }
 
@@ -162,7 +169,9 @@ export async function verifyRfc3161Timestamp(
   const embedded = response.certificates.find((c) => matchesSignerIdentifier(c, signerInfo.sid));
   if (embedded !== undefined) {
     const why = await checkSignature(context, embedded);
-    if (why !== undefined) invalid(`Timestamp signature does not verify with the embedded TSA certificate: ${why}`);
+    if (why !== undefined) {
+      invalid(`Timestamp signature does not verify with the embedded TSA certificate: ${why}`);
+    }
   }
 
   if (authorities.length === 0) {
@@ -179,7 +188,10 @@ export async function verifyRfc3161Timestamp(
     if (best === undefined || rejection.stage >= best.stage) best = rejection;
   }
   if (best!.stage === Stage.Signature) invalid(`Timestamp signature does not verify: ${best!.reason}`);
-  throw new VerificationError("TIMESTAMP_UNTRUSTED", `No trusted TSA vouches for the timestamp: ${best!.reason}`);
+  throw new VerificationError(
+    "TIMESTAMP_UNTRUSTED",
+    `No trusted TSA vouches for the timestamp: ${best!.reason}`,
+  );
 }
 
 /** Tries one authority; `undefined` means it vouches for the token. */
@@ -198,11 +210,14 @@ async function checkAuthority(
     if (first === undefined || !matchesSignerIdentifier(first, signerInfo.sid)) {
       return {
         stage: Stage.SignerIdentifier,
-        reason: `the token names a signer that is not the certificate of TSA ${name} and embeds no certificate for it`,
+        reason:
+          `the token names a signer that is not the certificate of TSA ${name} and embeds no certificate for it`,
       };
     }
     const why = await checkSignature(context, first);
-    if (why !== undefined) return { stage: Stage.Signature, reason: `with the certificate of TSA ${name}: ${why}` };
+    if (why !== undefined) {
+      return { stage: Stage.Signature, reason: `with the certificate of TSA ${name}: ${why}` };
+    }
     signer = first;
   }
 
@@ -211,7 +226,9 @@ async function checkAuthority(
   if (!isValidAt(authority.validFor, time)) {
     return {
       stage: Stage.Validity,
-      reason: `genTime ${time.toISOString()} is outside the validity of TSA ${name}: ${describePeriod(authority.validFor)}`,
+      reason: `genTime ${time.toISOString()} is outside the validity of TSA ${name}: ${
+        describePeriod(authority.validFor)
+      }`,
     };
   }
   // Spec step 5: the signer chains to the authority's anchor at genTime.
@@ -230,7 +247,10 @@ async function checkAuthority(
   try {
     usages = readExtKeyUsage(signer);
   } catch (e) {
-    return { stage: Stage.ExtKeyUsage, reason: `TSA certificate extended key usage: ${(e as Error).message}` };
+    return {
+      stage: Stage.ExtKeyUsage,
+      reason: `TSA certificate extended key usage: ${(e as Error).message}`,
+    };
   }
   if (ext === undefined || !ext.critical) {
     return { stage: Stage.ExtKeyUsage, reason: "TSA certificate extended key usage is not marked critical" };
@@ -238,7 +258,9 @@ async function checkAuthority(
   if (usages === undefined || usages.length !== 1 || usages[0] !== OID.ekuTimeStamping) {
     return {
       stage: Stage.ExtKeyUsage,
-      reason: `TSA certificate extended key usage is ${JSON.stringify(usages ?? [])}: expected exactly ["${OID.ekuTimeStamping}"]`,
+      reason: `TSA certificate extended key usage is ${
+        JSON.stringify(usages ?? [])
+      }: expected exactly ["${OID.ekuTimeStamping}"]`,
     };
   }
   return undefined;

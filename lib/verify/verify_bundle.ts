@@ -70,6 +70,12 @@ export async function verifyBundle(
   if (bundle.tlogEntries.length === 0) {
     throw new VerificationError("TLOG_MISSING", "Bundle has no transparency log entry");
   }
+  if (verifiedTimes.length === 0 && bundle.tlogEntries.every((e) => e.signedEntryTimestamp === undefined)) {
+    throw new VerificationError(
+      "TIME_MISSING",
+      "Bundle has no source of a signing time: no RFC 3161 timestamp and no signed entry timestamp (Rekor v2 bundles need a timestamp)",
+    );
+  }
   const digests = artifactDigests(artifact);
   const seenEntries = new Set<string>();
   const tlogResults: VerificationResult["tlogEntries"][number][] = [];

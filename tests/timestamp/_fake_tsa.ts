@@ -83,7 +83,10 @@ export interface TestKey {
 
 /** Generates an ECDSA P-256 key pair. */
 export async function generateKey(): Promise<TestKey> {
-  const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);
+  const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+    "sign",
+    "verify",
+  ]);
   const spki = new Uint8Array(await crypto.subtle.exportKey("spki", pair.publicKey));
   return { privateKey: pair.privateKey, spki };
 }
@@ -113,7 +116,9 @@ export async function issueCertificate(spec: CertificateSpec): Promise<Certifica
   } else {
     exts.push(extension("2.5.29.15", true, Uint8Array.of(0x03, 0x02, 0x07, 0x80))); // digitalSignature
   }
-  if (spec.ekus !== undefined) exts.push(extension("2.5.29.37", spec.ekuCritical ?? true, seq(...spec.ekus.map(oid))));
+  if (spec.ekus !== undefined) {
+    exts.push(extension("2.5.29.37", spec.ekuCritical ?? true, seq(...spec.ekus.map(oid))));
+  }
   if (spec.subjectKeyId !== undefined) exts.push(extension("2.5.29.14", false, octets(spec.subjectKeyId)));
   const tbs = seq(
     ctx(0, integer(2)),
@@ -126,7 +131,9 @@ export async function issueCertificate(spec: CertificateSpec): Promise<Certifica
     ctx(3, seq(...exts)),
   );
   const signature = await sign(spec.issuerKey.privateKey, tbs);
-  return parseCertificate(seq(tbs, ECDSA_SHA256, encodeDer(TAG.BIT_STRING, concatBytes(Uint8Array.of(0), signature))));
+  return parseCertificate(
+    seq(tbs, ECDSA_SHA256, encodeDer(TAG.BIT_STRING, concatBytes(Uint8Array.of(0), signature))),
+  );
 }
 
 /** What to put in a test timestamp. */
@@ -143,6 +150,8 @@ export interface TokenSpec {
   readonly imprint?: { readonly oid: string; readonly hash: Uint8Array };
   /** The contentType signed attribute (default id-ct-TSTInfo). */
   readonly contentType?: string;
+  /** How many copies of the SignerInfo to put in the token (default 1). */
+  readonly signerInfoCount?: number;
 }
 
 /** Builds and signs a DER `TimeStampResp` with status granted. */
@@ -171,7 +180,7 @@ export async function makeTimestamp(spec: TokenSpec): Promise<Uint8Array> {
     set(SHA256),
     seq(oid("1.2.840.113549.1.9.16.1.4"), ctx(0, octets(tstInfo))),
     ...(embed.length > 0 ? [ctx(0, ...embed.map((c) => c.raw))] : []),
-    set(signerInfo),
+    set(...Array.from({ length: spec.signerInfoCount ?? 1 }, () => signerInfo)),
   );
   return seq(seq(integer(0)), seq(oid("1.2.840.113549.1.7.2"), ctx(0, signedData)));
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
@@ -23,7 +23,9 @@ const BUNDLE_VERIFY_DIR = join(CONFORMANCE_DIR, "assets", "bundle-verify");
 /** True when the conformance bundles are present; prints a note once when they are not. */
 export const HAVE_CONFORMANCE: boolean = existsSync(BUNDLE_VERIFY_DIR);
 if (!HAVE_CONFORMANCE) {
-  console.log(`note: skipping conformance timestamp tests: ${BUNDLE_VERIFY_DIR} not found (set CONFORMANCE_DIR)`);
+  console.log(
+    `note: skipping conformance timestamp tests: ${BUNDLE_VERIFY_DIR} not found (set CONFORMANCE_DIR)`,
+  );
 }
 
 /** What a timestamp test needs from one conformance case. */
@@ -65,6 +67,21 @@ export function authoritiesFromTrustedRoot(trustedRoot: unknown): CertificateAut
         end: typeof validFor.end === "string" ? new Date(validFor.end) : undefined,
       },
     };
+  });
+}
+
+/** Names of the `assets/bundle-verify` cases that carry an RFC 3161 timestamp and a trusted root. */
+export function listTimestampCases(): string[] {
+  if (!HAVE_CONFORMANCE) return [];
+  return readdirSync(BUNDLE_VERIFY_DIR).sort().filter((name) => {
+    const dir = join(BUNDLE_VERIFY_DIR, name);
+    if (!existsSync(join(dir, "trusted_root.json")) || !existsSync(join(dir, "bundle.sigstore.json"))) {
+      return false;
+    }
+    const bundle = obj(JSON.parse(readFileSync(join(dir, "bundle.sigstore.json"), "utf8")));
+    const data = obj(bundle.verificationMaterial).timestampVerificationData;
+    const stamps = data === undefined ? [] : obj(data).rfc3161Timestamps;
+    return Array.isArray(stamps) && stamps.length > 0;
   });
 }
 

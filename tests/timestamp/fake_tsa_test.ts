@@ -22,7 +22,12 @@ async function assertRejects(promise: Promise<unknown>, code: ErrorCode, message
 describe("verifyRfc3161Timestamp() against a fake TSA", () => {
   it("accepts a token without embedded certificates", async () => {
     const tsa = await makeFakeTsa();
-    const der = await makeTimestamp({ signedBytes: SIGNED, genTime: GEN_TIME, signer: tsa.leaf, signerKey: tsa.leafKey });
+    const der = await makeTimestamp({
+      signedBytes: SIGNED,
+      genTime: GEN_TIME,
+      signer: tsa.leaf,
+      signerKey: tsa.leafKey,
+    });
     const result = await verifyRfc3161Timestamp(der, SIGNED, [tsa.authority]);
     assert.equal(result.time.toISOString(), GEN_TIME.toISOString());
     assert.equal(result.authority, tsa.authority);
@@ -102,7 +107,12 @@ describe("verifyRfc3161Timestamp() against a fake TSA", () => {
 
   it("rejects a signer whose extended key usage is not critical", async () => {
     const tsa = await makeFakeTsa({ ekuCritical: false });
-    const der = await makeTimestamp({ signedBytes: SIGNED, genTime: GEN_TIME, signer: tsa.leaf, signerKey: tsa.leafKey });
+    const der = await makeTimestamp({
+      signedBytes: SIGNED,
+      genTime: GEN_TIME,
+      signer: tsa.leaf,
+      signerKey: tsa.leafKey,
+    });
     await assertRejects(
       verifyRfc3161Timestamp(der, SIGNED, [tsa.authority]),
       "TIMESTAMP_UNTRUSTED",
@@ -112,7 +122,12 @@ describe("verifyRfc3161Timestamp() against a fake TSA", () => {
 
   it("rejects a signer with an extra extended key usage", async () => {
     const tsa = await makeFakeTsa({ ekus: [TIME_STAMPING, CODE_SIGNING] });
-    const der = await makeTimestamp({ signedBytes: SIGNED, genTime: GEN_TIME, signer: tsa.leaf, signerKey: tsa.leafKey });
+    const der = await makeTimestamp({
+      signedBytes: SIGNED,
+      genTime: GEN_TIME,
+      signer: tsa.leaf,
+      signerKey: tsa.leafKey,
+    });
     await assertRejects(
       verifyRfc3161Timestamp(der, SIGNED, [tsa.authority]),
       "TIMESTAMP_UNTRUSTED",
@@ -122,7 +137,12 @@ describe("verifyRfc3161Timestamp() against a fake TSA", () => {
 
   it("rejects a signer without the timeStamping extended key usage", async () => {
     const tsa = await makeFakeTsa({ ekus: [CODE_SIGNING] });
-    const der = await makeTimestamp({ signedBytes: SIGNED, genTime: GEN_TIME, signer: tsa.leaf, signerKey: tsa.leafKey });
+    const der = await makeTimestamp({
+      signedBytes: SIGNED,
+      genTime: GEN_TIME,
+      signer: tsa.leaf,
+      signerKey: tsa.leafKey,
+    });
     await assertRejects(
       verifyRfc3161Timestamp(der, SIGNED, [tsa.authority]),
       "TIMESTAMP_UNTRUSTED",
@@ -133,7 +153,12 @@ describe("verifyRfc3161Timestamp() against a fake TSA", () => {
   it("rejects a genTime after the signer certificate expired", async () => {
     const tsa = await makeFakeTsa();
     const late = new Date(LEAF_NOT_AFTER.getTime() + 1000);
-    const der = await makeTimestamp({ signedBytes: SIGNED, genTime: late, signer: tsa.leaf, signerKey: tsa.leafKey });
+    const der = await makeTimestamp({
+      signedBytes: SIGNED,
+      genTime: late,
+      signer: tsa.leaf,
+      signerKey: tsa.leafKey,
+    });
     await assertRejects(
       verifyRfc3161Timestamp(der, SIGNED, [tsa.authority]),
       "TIMESTAMP_UNTRUSTED",
@@ -155,8 +180,16 @@ describe("verifyRfc3161Timestamp() against a fake TSA", () => {
 
   it("rejects a genTime before the authority's validFor start", async () => {
     const tsa = await makeFakeTsa();
-    const authority = { ...tsa.authority, validFor: { start: new Date("2025-07-01T00:00:00Z"), end: undefined } };
-    const der = await makeTimestamp({ signedBytes: SIGNED, genTime: GEN_TIME, signer: tsa.leaf, signerKey: tsa.leafKey });
+    const authority = {
+      ...tsa.authority,
+      validFor: { start: new Date("2025-07-01T00:00:00Z"), end: undefined },
+    };
+    const der = await makeTimestamp({
+      signedBytes: SIGNED,
+      genTime: GEN_TIME,
+      signer: tsa.leaf,
+      signerKey: tsa.leafKey,
+    });
     await assertRejects(
       verifyRfc3161Timestamp(der, SIGNED, [authority]),
       "TIMESTAMP_UNTRUSTED",
@@ -193,6 +226,22 @@ describe("verifyRfc3161Timestamp() against a fake TSA", () => {
       verifyRfc3161Timestamp(der, SIGNED, [tsa.authority]),
       "TIMESTAMP",
       /^Timestamp signed attribute contentType is "1.2.840.113549.1.7.1": expected id-ct-TSTInfo/,
+    );
+  });
+
+  it("rejects a token with two SignerInfos", async () => {
+    const tsa = await makeFakeTsa();
+    const der = await makeTimestamp({
+      signedBytes: SIGNED,
+      genTime: GEN_TIME,
+      signer: tsa.leaf,
+      signerKey: tsa.leafKey,
+      signerInfoCount: 2,
+    });
+    await assertRejects(
+      verifyRfc3161Timestamp(der, SIGNED, [tsa.authority]),
+      "TIMESTAMP",
+      /^Cannot parse timestamp response: token has 2 SignerInfos, expected exactly 1$/,
     );
   });
 });

@@ -4,7 +4,7 @@ import { encodeDer, TAG } from "../../lib/der/mod.ts";
 import { concatBytes, utf8Encode } from "../../lib/encoding/mod.ts";
 import { type ErrorCode, VerificationError } from "../../lib/errors/mod.ts";
 import { parseTimestampResponse, verifyRfc3161Timestamp } from "../../lib/timestamp/mod.ts";
-import { flipByte, HAVE_CONFORMANCE, loadCase } from "./_helpers.ts";
+import { flipByte, HAVE_CONFORMANCE, listTimestampCases, loadCase } from "./_helpers.ts";
 
 const skip = HAVE_CONFORMANCE ? false : "conformance assets not found";
 
@@ -55,7 +55,11 @@ describe("verifyRfc3161Timestamp() on conformance bundles", { skip }, () => {
       "TIMESTAMP_UNTRUSTED",
       /^No trusted TSA vouches for the timestamp: certificate chain of TSA .* rejected at genTime: TSA leaf certificate is not valid at/,
     ],
-    ["rekor2-timestamp-payload-mismatch_fail", "TIMESTAMP", /^Timestamp does not cover the signature: message imprint is/],
+    [
+      "rekor2-timestamp-payload-mismatch_fail",
+      "TIMESTAMP",
+      /^Timestamp does not cover the signature: message imprint is/,
+    ],
     [
       "rekor2-timestamp-untrusted-tsa-with-embedded-cert_fail",
       "TIMESTAMP_UNTRUSTED",
@@ -105,6 +109,30 @@ describe("verifyRfc3161Timestamp() on conformance bundles", { skip }, () => {
       /certificate chain of TSA .* not issued by a trusted TSA CA/,
     );
   });
+});
+
+describe("verifyRfc3161Timestamp() across every conformance bundle with a timestamp", { skip }, () => {
+  // Cases whose rejection is the timestamp's own; every other case (including _fail cases that
+  // fail for another reason, such as rekor2-timestamp-with-incorrect-time_fail) has a good timestamp.
+  const timestampFailures = new Set([
+    "rekor2-timestamp-outside-trust-root-tsa-validity_fail",
+    "rekor2-timestamp-outside-tsa-cert-validity_fail",
+    "rekor2-timestamp-payload-mismatch_fail",
+    "rekor2-timestamp-untrusted-tsa-with-embedded-cert_fail",
+    "rekor2-timestamp-untrusted-tsa-without-embedded-cert_fail",
+  ]);
+  it("finds the timestamp cases", () => {
+    assert.ok(listTimestampCases().length >= 30);
+  });
+  for (const name of listTimestampCases()) {
+    const expectFailure = timestampFailures.has(name);
+    it(`${expectFailure ? "rejects" : "accepts"} the timestamp of ${name}`, async () => {
+      const c = loadCase(name);
+      const outcome = verifyRfc3161Timestamp(c.timestamp, c.signedBytes, c.authorities);
+      if (expectFailure) await assert.rejects(outcome, VerificationError);
+      else await outcome;
+    });
+  }
 });
 
 describe("verifyRfc3161Timestamp() on tampered twins of a good token", { skip }, () => {

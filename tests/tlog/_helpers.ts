@@ -159,3 +159,55 @@ export function flipBit(bytes: Uint8Array, index = 0, bit = 0): Uint8Array {
   out[index] = out[index]! ^ (1 << bit);
   return out;
 }
+
+/** Converts a Web Crypto ECDSA `r‖s` signature to DER. */
+export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
+  const half = raw.length / 2;
+  const int = (v: Uint8Array): number[] => {
+    let i = 0;
+    while (i < v.length - 1 && v[i] === 0) i++;
+    const body = [...v.subarray(i)];
+    if (body[0]! & 0x80) body.unshift(0);
+    return [0x02, body.length, ...body];
+  };
+  const seq = [...int(raw.subarray(0, half)), ...int(raw.subarray(half))];
+  return new Uint8Array([0x30, seq.length, ...seq]);
+}
+
+/** A freshly generated test signing key with its parsed public key. */
+export interface TestKey {
+  readonly publicKey: PublicKey;
+  sign(data: Uint8Array): Promise<Uint8Array>;
+}
+
+/** Generates an Ed25519 or ECDSA P-256 key; ECDSA signatures come out as DER. */
+export async function generateTestKey(kind: "ed25519" | "ecdsa"): Promise<TestKey> {
+  const algorithm = kind === "ed25519" ? { name: "Ed25519" } : { name: "ECDSA", namedCurve: "P-256" };
+  const pair = await crypto.subtle.generateKey(algorithm, true, ["sign", "verify"]) as CryptoKeyPair;
+  const spki = new Uint8Array(await crypto.subtle.exportKey("spki", pair.publicKey));
+  return {
+    publicKey: parsePublicKey(spki),
+    async sign(data: Uint8Array): Promise<Uint8Array> {
+      const params = kind === "ed25519" ? { name: "Ed25519" } : { name: "ECDSA", hash: "SHA-256" };
+      const sig = new Uint8Array(await crypto.subtle.sign(params, pair.privateKey, data as BufferSource));
+      return kind === "ed25519" ? sig : ecdsaRawToDer(sig);
+    },
+  };
+}
+
+/** A test log instance around a key. */
+export function testLog(
+  key: PublicKey,
+  options: { baseUrl?: string; logId?: Uint8Array; start?: Date; end?: Date } = {},
+): TransparencyLogInstance {
+  return {
+    baseUrl: options.baseUrl ?? "https://log.example.test",
+    hashAlgorithm: "SHA2_256",
+    keyDetails: key.kind === "ed25519" ? "PKIX_ED25519" : "PKIX_ECDSA_P256_SHA_256",
+    publicKey: key,
+    publicKeyBytes: key.spki,
+    validFor: { start: options.start ?? new Date("2020-01-01T00:00:00Z"), end: options.end },
+    logId: options.logId ?? digest("sha256", key.spki),
+    checkpointKeyId: undefined,
+  };
+}
