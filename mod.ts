@@ -194,7 +194,14 @@ export { verifyIdentityPolicy } from "./lib/policy/mod.ts";
  * assert.equal(e.code, "SIGNATURE");
  * ```
  */
-export { ConfigError, NetworkError, ParseError, PolicyError, SigstoreError, VerificationError } from "./lib/errors/mod.ts";
+export {
+  ConfigError,
+  NetworkError,
+  ParseError,
+  PolicyError,
+  SigstoreError,
+  VerificationError,
+} from "./lib/errors/mod.ts";
 
 /**
  * Runs the `sigstore-ts` command line with injected I/O; returns the exit code.
@@ -212,8 +219,19 @@ export { ConfigError, NetworkError, ParseError, PolicyError, SigstoreError, Veri
 export { main } from "./lib/cli/mod.ts";
 
 export type { ErrorCode } from "./lib/errors/mod.ts";
-export type { Bundle, BundleVersion, DsseEnvelope, MessageSignature, TransparencyLogEntry } from "./lib/bundle/mod.ts";
-export type { CertificateAuthority, TransparencyLogInstance, TrustedRoot, ValidityPeriod } from "./lib/trust/mod.ts";
+export type {
+  Bundle,
+  BundleVersion,
+  DsseEnvelope,
+  MessageSignature,
+  TransparencyLogEntry,
+} from "./lib/bundle/mod.ts";
+export type {
+  CertificateAuthority,
+  TransparencyLogInstance,
+  TrustedRoot,
+  ValidityPeriod,
+} from "./lib/trust/mod.ts";
 export type { GitHubPolicyOptions, IdentityPolicy, SanMatcher } from "./lib/policy/mod.ts";
 export type {
   ArtifactInput,

@@ -35,9 +35,11 @@ function loadCase(dir: string) {
   };
 }
 
-console.log(`machine: ${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores; runtime: ${
-  typeof Deno !== "undefined" ? `Deno ${Deno.version.deno}` : `Node ${process.version}`
-}`);
+console.log(
+  `machine: ${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores; runtime: ${
+    typeof Deno !== "undefined" ? `Deno ${Deno.version.deno}` : `Node ${process.version}`
+  }`,
+);
 
 for (const c of CASES) {
   const { bundle, artifact, identity, issuer, instance } = loadCase(c.dir);
@@ -51,37 +53,61 @@ for (const c of CASES) {
   const t0 = performance.now();
   for (let i = 0; i < n; i++) await verifyBundle(bundle, input, options);
   const ms = performance.now() - t0;
-  console.log(`verify ${c.label}: ${(n / (ms / 1000)).toFixed(0)} verifications/s (${(ms / n * 1000).toFixed(0)} µs each)`);
+  console.log(
+    `verify ${c.label}: ${(n / (ms / 1000)).toFixed(0)} verifications/s (${
+      (ms / n * 1000).toFixed(0)
+    } µs each)`,
+  );
 }
 
 {
   const c = loadCase(CASES[2]!.dir);
   const deno = `${ROOT}node_modules/.bin/deno`;
   const args = [
-    "run", "--allow-read", "--allow-env", `${ROOT}cli.ts`, "verify", "identity", "--bundle",
-    `${ROOT}testdata/genuine/${CASES[2]!.dir}/bundle.sigstore.json`, "--cert-identity", c.identity,
-    "--cert-oidc-issuer", c.issuer, `${ROOT}testdata/genuine/${CASES[2]!.dir}/artifact`,
+    "run",
+    "--allow-read",
+    "--allow-env",
+    `${ROOT}cli.ts`,
+    "verify",
+    "identity",
+    "--bundle",
+    `${ROOT}testdata/genuine/${CASES[2]!.dir}/bundle.sigstore.json`,
+    "--cert-identity",
+    c.identity,
+    "--cert-oidc-issuer",
+    c.issuer,
+    `${ROOT}testdata/genuine/${CASES[2]!.dir}/artifact`,
   ];
   spawnSync(deno, args); // compile cache warm (a cold start still starts a new process)
   const t0 = performance.now();
   const run = spawnSync(deno, args, { encoding: "utf8" });
   const ms = performance.now() - t0;
-  console.log(`cold CLI run (new process, deno run cli.ts verify identity): ${ms.toFixed(0)} ms, exit ${run.status}`);
+  console.log(
+    `cold CLI run (new process, deno run cli.ts verify identity): ${ms.toFixed(0)} ms, exit ${run.status}`,
+  );
 }
 
 {
   const size = 512 * 1024 * 1024;
   const chunk = new Uint8Array(1 << 20).fill(7);
-  async function* chunks() {
+  const chunks = async function* () {
     for (let i = 0; i < size / chunk.length; i++) yield chunk;
-  }
+  };
   const t0 = performance.now();
   await digestStream("sha256", chunks());
   const s = (performance.now() - t0) / 1000;
-  console.log(`streamed sha256 hashing: ${(size / s / 1e9).toFixed(2)} GB/s (${size / 2 ** 20} MiB in ${s.toFixed(2)} s)`);
+  console.log(
+    `streamed sha256 hashing: ${(size / s / 1e9).toFixed(2)} GB/s (${size / 2 ** 20} MiB in ${
+      s.toFixed(2)
+    } s)`,
+  );
   const t1 = performance.now();
   const h = createHash("sha256");
   for (let i = 0; i < size / chunk.length; i++) h.update(chunk);
   h.digest();
-  console.log(`  (node:crypto baseline, same data: ${(size / ((performance.now() - t1) / 1000) / 1e9).toFixed(2)} GB/s)`);
+  console.log(
+    `  (node:crypto baseline, same data: ${
+      (size / ((performance.now() - t1) / 1000) / 1e9).toFixed(2)
+    } GB/s)`,
+  );
 }

@@ -14,18 +14,31 @@ import { readFileSync, writeFileSync } from "node:fs";
 
 const dir = process.argv[2] ?? new URL("../../shared/trust", import.meta.url).pathname;
 const files = {
-  production: ["root.json", "trusted_root.json", "signing_config.v0.2.json", "signing_config_rekor_v2.v0.2.json"],
-  staging: ["root.json", "trusted_root.json", "signing_config.v0.2.json", "signing_config_rekor_v2.v0.2.json"],
+  production: [
+    "root.json",
+    "trusted_root.json",
+    "signing_config.v0.2.json",
+    "signing_config_rekor_v2.v0.2.json",
+  ],
+  staging: [
+    "root.json",
+    "trusted_root.json",
+    "signing_config.v0.2.json",
+    "signing_config_rekor_v2.v0.2.json",
+  ],
 };
 const sources: Record<string, string> = {
   "production/root.json": "seeds.json of npm @sigstore/tuf 5.0.1 (TUF root v16)",
   "production/trusted_root.json": "sigstore/root-signing targets/, commit 60cf2ce8b2e4 (2026-08-21)",
   "production/signing_config.v0.2.json": "sigstore/root-signing targets/, commit 60cf2ce8b2e4 (2026-08-21)",
-  "production/signing_config_rekor_v2.v0.2.json": "sigstore/root-signing targets/, commit 60cf2ce8b2e4 (2026-08-21)",
+  "production/signing_config_rekor_v2.v0.2.json":
+    "sigstore/root-signing targets/, commit 60cf2ce8b2e4 (2026-08-21)",
   "staging/root.json": "sigstore/root-signing-staging metadata/root.json, commit ed88d5dc6c56 (2026-08-21)",
   "staging/trusted_root.json": "sigstore/root-signing-staging targets/, commit ed88d5dc6c56 (2026-08-21)",
-  "staging/signing_config.v0.2.json": "sigstore/root-signing-staging targets/, commit ed88d5dc6c56 (2026-08-21)",
-  "staging/signing_config_rekor_v2.v0.2.json": "sigstore/root-signing-staging targets/, commit ed88d5dc6c56 (2026-08-21)",
+  "staging/signing_config.v0.2.json":
+    "sigstore/root-signing-staging targets/, commit ed88d5dc6c56 (2026-08-21)",
+  "staging/signing_config_rekor_v2.v0.2.json":
+    "sigstore/root-signing-staging targets/, commit ed88d5dc6c56 (2026-08-21)",
 };
 
 let out = `/**
@@ -46,11 +59,15 @@ export interface EmbeddedDocument {
 
 `;
 for (const [instance, names] of Object.entries(files)) {
-  out += `/** The ${instance} instance's documents. */\nexport const ${instance.toUpperCase()}: readonly EmbeddedDocument[] = [\n`;
+  out +=
+    `/** The ${instance} instance's documents. */\nexport const ${instance.toUpperCase()}: readonly EmbeddedDocument[] = [\n`;
   for (const name of names) {
     const text = readFileSync(`${dir}/${instance}/${name}`, "utf8");
     const sha256 = createHash("sha256").update(text).digest("hex");
-    out += `  {\n    name: ${JSON.stringify(name)},\n    source: ${JSON.stringify(sources[`${instance}/${name}`])},\n` +
+    out +=
+      `  {\n    name: ${JSON.stringify(name)},\n    source: ${
+        JSON.stringify(sources[`${instance}/${name}`])
+      },\n` +
       `    sha256: ${JSON.stringify(sha256)},\n    text: ${JSON.stringify(text)},\n  },\n`;
   }
   out += "];\n\n";

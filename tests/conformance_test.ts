@@ -23,7 +23,8 @@ if (CONFORMANCE_DIR === undefined) {
   noteConformanceSkipped("tests/conformance_test.ts (140 conformance verifications)");
 } else {
   const assets = `${CONFORMANCE_DIR}/assets/bundle-verify`;
-  const cases = readdirSync(assets, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const cases = readdirSync(assets, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
+    .sort();
   describe("conformance bundle-verify cases", () => {
     it("has all 70 cases", () => assert.equal(cases.length, 70));
     for (const name of cases) {
@@ -35,14 +36,12 @@ if (CONFORMANCE_DIR === undefined) {
       const trustArgs = existsSync(`${dir}/trusted_root.json`)
         ? ["--trusted-root", `${dir}/trusted_root.json`]
         : [];
-      const signerArgs = existsSync(`${dir}/key.pub`)
-        ? ["--key", `${dir}/key.pub`]
-        : [
-          "--certificate-identity",
-          read("identity", DEFAULT_IDENTITY),
-          "--certificate-oidc-issuer",
-          read("issuer", DEFAULT_ISSUER),
-        ];
+      const signerArgs = existsSync(`${dir}/key.pub`) ? ["--key", `${dir}/key.pub`] : [
+        "--certificate-identity",
+        read("identity", DEFAULT_IDENTITY),
+        "--certificate-oidc-issuer",
+        read("issuer", DEFAULT_ISSUER),
+      ];
       const digest = existsSync(artifact)
         ? `sha256:${createHash("sha256").update(readFileSync(artifact)).digest("hex")}`
         : "sha256:" + "0".repeat(64);

@@ -36,17 +36,24 @@ export function parseStatement(payload: Uint8Array): Statement {
     if (text === undefined) throw new Error("payload is not UTF-8");
     json = JSON.parse(text);
   } catch (e) {
-    throw new VerificationError("INTOTO_SUBJECT", `in-toto statement is not valid JSON: ${(e as Error).message}`);
+    throw new VerificationError(
+      "INTOTO_SUBJECT",
+      `in-toto statement is not valid JSON: ${(e as Error).message}`,
+    );
   }
   try {
     const root = readObject(json, "");
     const type = readString(root._type, "_type");
-    if (!STATEMENT_TYPES.has(type)) throw new JsonShapeError("_type", `unsupported statement type ${JSON.stringify(type)}`);
+    if (!STATEMENT_TYPES.has(type)) {
+      throw new JsonShapeError("_type", `unsupported statement type ${JSON.stringify(type)}`);
+    }
     const subjects = readArray(root.subject, "subject").map((s, i) => {
       const subject = readObject(s, `subject[${i}]`);
       const digests = readObject(subject.digest, `subject[${i}].digest`);
       const digest: Record<string, string> = {};
-      for (const [alg, value] of Object.entries(digests)) digest[alg] = readString(value, `subject[${i}].digest.${alg}`);
+      for (const [alg, value] of Object.entries(digests)) {
+        digest[alg] = readString(value, `subject[${i}].digest.${alg}`);
+      }
       return { name: typeof subject.name === "string" ? subject.name : "", digest };
     });
     return {
@@ -57,7 +64,9 @@ export function parseStatement(payload: Uint8Array): Statement {
     };
   } catch (e) {
     if (e instanceof JsonShapeError) {
-      throw new VerificationError("INTOTO_SUBJECT", `Malformed in-toto statement at ${e.message}`, { cause: e });
+      throw new VerificationError("INTOTO_SUBJECT", `Malformed in-toto statement at ${e.message}`, {
+        cause: e,
+      });
     }
     throw e;
   }

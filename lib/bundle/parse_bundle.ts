@@ -68,7 +68,9 @@ function readBundle(json: unknown): Bundle {
   if (version === undefined) {
     throw new ParseError(
       "BUNDLE_UNSUPPORTED_VERSION",
-      `Unsupported bundle media type ${JSON.stringify(mediaType)}: expected a bundle of version 0.1, 0.2 or 0.3`,
+      `Unsupported bundle media type ${
+        JSON.stringify(mediaType)
+      }: expected a bundle of version 0.1, 0.2 or 0.3`,
     );
   }
   const vm = readObject(root.verificationMaterial, "verificationMaterial");
@@ -91,14 +93,19 @@ function readBundle(json: unknown): Bundle {
   if (content.kind === "dsseEnvelope" && verificationContent.kind === "publicKey") {
     // protobuf-specs: with a key hint, the envelope's keyid (if any) must equal it.
     if (content.keyid !== "" && content.keyid !== verificationContent.hint) {
-      throw new JsonShapeError("dsseEnvelope.signatures[0].keyid", "does not match verificationMaterial.publicKey.hint");
+      throw new JsonShapeError(
+        "dsseEnvelope.signatures[0].keyid",
+        "does not match verificationMaterial.publicKey.hint",
+      );
     }
   }
   return { mediaType, version, verificationContent, tlogEntries, rfc3161Timestamps, content };
 }
 
 function readVerificationContent(vm: Record<string, unknown>, version: BundleVersion): VerificationContent {
-  const present = ["x509CertificateChain", "certificate", "publicKey"].filter((k) => vm[k] !== undefined && vm[k] !== null);
+  const present = ["x509CertificateChain", "certificate", "publicKey"].filter((k) =>
+    vm[k] !== undefined && vm[k] !== null
+  );
   if (present.length !== 1) {
     throw new JsonShapeError(
       "verificationMaterial",
@@ -108,7 +115,10 @@ function readVerificationContent(vm: Record<string, unknown>, version: BundleVer
   const kind = present[0]!;
   if (kind === "x509CertificateChain") {
     if (version === "0.3") {
-      throw new JsonShapeError("verificationMaterial.x509CertificateChain", "is not allowed in a v0.3 bundle");
+      throw new JsonShapeError(
+        "verificationMaterial.x509CertificateChain",
+        "is not allowed in a v0.3 bundle",
+      );
     }
     const path = "verificationMaterial.x509CertificateChain.certificates";
     const chain = readObject(vm.x509CertificateChain, "verificationMaterial.x509CertificateChain");
@@ -116,30 +126,36 @@ function readVerificationContent(vm: Record<string, unknown>, version: BundleVer
     if (certs.length === 0) throw new JsonShapeError(path, "must hold at least the leaf certificate");
     return {
       kind,
-      certificates: certs.map((c, i) => readBytes(readObject(c, jsonPath(path, i)).rawBytes, `${jsonPath(path, i)}.rawBytes`)),
+      certificates: certs.map((c, i) =>
+        readBytes(readObject(c, jsonPath(path, i)).rawBytes, `${jsonPath(path, i)}.rawBytes`)
+      ),
     };
   }
   if (kind === "certificate") {
     if (version !== "0.3") {
-      throw new JsonShapeError("verificationMaterial.certificate", `is only allowed in v0.3 bundles, not ${version}`);
+      throw new JsonShapeError(
+        "verificationMaterial.certificate",
+        `is only allowed in v0.3 bundles, not ${version}`,
+      );
     }
     const cert = readObject(vm.certificate, "verificationMaterial.certificate");
     return { kind, certificate: readBytes(cert.rawBytes, "verificationMaterial.certificate.rawBytes") };
   }
   const key = readObject(vm.publicKey, "verificationMaterial.publicKey");
-  return { kind: "publicKey", hint: readOptionalString(key.hint, "verificationMaterial.publicKey.hint") ?? "" };
+  return {
+    kind: "publicKey",
+    hint: readOptionalString(key.hint, "verificationMaterial.publicKey.hint") ?? "",
+  };
 }
 
 function readTlogEntry(value: unknown, path: string, version: BundleVersion): TransparencyLogEntry {
   const e = readObject(value, path);
   const kv = readObject(e.kindVersion, `${path}.kindVersion`);
   const logId = readObject(e.logId, `${path}.logId`);
-  const promise = e.inclusionPromise === undefined || e.inclusionPromise === null
-    ? undefined
-    : readBytes(
-      readObject(e.inclusionPromise, `${path}.inclusionPromise`).signedEntryTimestamp,
-      `${path}.inclusionPromise.signedEntryTimestamp`,
-    );
+  const promise = e.inclusionPromise === undefined || e.inclusionPromise === null ? undefined : readBytes(
+    readObject(e.inclusionPromise, `${path}.inclusionPromise`).signedEntryTimestamp,
+    `${path}.inclusionPromise.signedEntryTimestamp`,
+  );
   const proof = e.inclusionProof === undefined || e.inclusionProof === null
     ? undefined
     : readInclusionProof(e.inclusionProof, `${path}.inclusionProof`);
@@ -147,13 +163,18 @@ function readTlogEntry(value: unknown, path: string, version: BundleVersion): Tr
     throw new JsonShapeError(`${path}.inclusionPromise`, "is required in a v0.1 bundle");
   }
   if (version !== "0.1") {
-    if (proof === undefined) throw new JsonShapeError(`${path}.inclusionProof`, `is required in a v${version} bundle`);
+    if (proof === undefined) {
+      throw new JsonShapeError(`${path}.inclusionProof`, `is required in a v${version} bundle`);
+    }
     if (proof.checkpoint === undefined) {
       throw new JsonShapeError(`${path}.inclusionProof.checkpoint`, `is required in a v${version} bundle`);
     }
   }
   if (e.canonicalizedBody === undefined || e.canonicalizedBody === null) {
-    throw new JsonShapeError(`${path}.canonicalizedBody`, "is required to check the entry against the bundle");
+    throw new JsonShapeError(
+      `${path}.canonicalizedBody`,
+      "is required to check the entry against the bundle",
+    );
   }
   return {
     logIndex: readUint64(e.logIndex, `${path}.logIndex`),
@@ -206,14 +227,21 @@ function readMessageSignature(value: unknown): MessageSignature {
       digest: readBytes(d.digest, "messageSignature.messageDigest.digest"),
     };
   }
-  return { kind: "messageSignature", messageDigest, signature: readBytes(m.signature, "messageSignature.signature") };
+  return {
+    kind: "messageSignature",
+    messageDigest,
+    signature: readBytes(m.signature, "messageSignature.signature"),
+  };
 }
 
 function readDsse(value: unknown): DsseEnvelope {
   const d = readObject(value, "dsseEnvelope");
   const sigs = readArray(d.signatures, "dsseEnvelope.signatures");
   if (sigs.length !== 1) {
-    throw new JsonShapeError("dsseEnvelope.signatures", `must hold exactly one signature, found ${sigs.length}`);
+    throw new JsonShapeError(
+      "dsseEnvelope.signatures",
+      `must hold exactly one signature, found ${sigs.length}`,
+    );
   }
   const s = readObject(sigs[0], "dsseEnvelope.signatures[0]");
   return {

@@ -48,7 +48,10 @@ export function fileSize(path: string, what: string): number {
 }
 
 /** Hashes a file with several algorithms in one streamed pass (constant memory). */
-export async function hashFile(path: string, algorithms: readonly HashAlgorithm[]): Promise<Map<HashAlgorithm, Uint8Array>> {
+export async function hashFile(
+  path: string,
+  algorithms: readonly HashAlgorithm[],
+): Promise<Map<HashAlgorithm, Uint8Array>> {
   try {
     const stream = createReadStream(path, { highWaterMark: 1 << 20 });
     return await digestStreamMany(algorithms, stream as AsyncIterable<Uint8Array>);

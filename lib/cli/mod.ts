@@ -109,7 +109,9 @@ async function dispatch(args: readonly string[], io: CliIo): Promise<number> {
     } else {
       const [name, ...more] = rest;
       if (name !== "identity" && name !== "github") {
-        throw new UsageError(`verify needs a subcommand: identity or github${name ? `, not ${JSON.stringify(name)}` : ""}`);
+        throw new UsageError(
+          `verify needs a subcommand: identity or github${name ? `, not ${JSON.stringify(name)}` : ""}`,
+        );
       }
       sub = name;
       inputs = more;
@@ -135,11 +137,14 @@ async function dispatch(args: readonly string[], io: CliIo): Promise<number> {
       trigger: values.trigger ?? (sub === "github" ? env.SIGSTORE_VERIFY_GITHUB_WORKFLOW_TRIGGER : undefined),
       sha: values.sha ?? (sub === "github" ? env.SIGSTORE_VERIFY_GITHUB_WORKFLOW_SHA : undefined),
       name: values.name ?? (sub === "github" ? env.SIGSTORE_VERIFY_GITHUB_WORKFLOW_NAME : undefined),
-      repository: values.repository ?? (sub === "github" ? env.SIGSTORE_VERIFY_GITHUB_WORKFLOW_REPOSITORY : undefined),
+      repository: values.repository ??
+        (sub === "github" ? env.SIGSTORE_VERIFY_GITHUB_WORKFLOW_REPOSITORY : undefined),
       ref: values.ref ?? (sub === "github" ? env.SIGSTORE_VERIFY_GITHUB_WORKFLOW_REF : undefined),
     };
     if (sub === "github" && values["cert-oidc-issuer"] !== undefined) {
-      throw new UsageError("verify github always checks the GitHub Actions issuer; --cert-oidc-issuer is not accepted");
+      throw new UsageError(
+        "verify github always checks the GitHub Actions issuer; --cert-oidc-issuer is not accepted",
+      );
     }
     return await runVerify(sub, flags, inputs, io);
   }

@@ -5,7 +5,12 @@
  * @module
  */
 
-import { parseClientTrustConfigJson, parseTrustedRootJson, type TrustedRoot, embeddedTrustedRoot } from "../trust/mod.ts";
+import {
+  embeddedTrustedRoot,
+  parseClientTrustConfigJson,
+  parseTrustedRootJson,
+  type TrustedRoot,
+} from "../trust/mod.ts";
 import { readTextFile } from "./files.ts";
 import { UsageError } from "./io.ts";
 
@@ -18,10 +23,16 @@ export interface TrustFlags {
 
 /** Loads the trusted root the flags name; at most one source may be given. */
 export function selectTrustedRoot(flags: TrustFlags): TrustedRoot {
-  const given = [flags.staging ? "--staging" : "", flags["trust-config"] ? "--trust-config" : "", flags["trusted-root"] ? "--trusted-root" : ""]
+  const given = [
+    flags.staging ? "--staging" : "",
+    flags["trust-config"] ? "--trust-config" : "",
+    flags["trusted-root"] ? "--trusted-root" : "",
+  ]
     .filter(Boolean);
   if (given.length > 1) throw new UsageError(`${given.join(" and ")} cannot be used together`);
   if (flags["trusted-root"]) return parseTrustedRootJson(readTextFile(flags["trusted-root"], "trusted root"));
-  if (flags["trust-config"]) return parseClientTrustConfigJson(readTextFile(flags["trust-config"], "trust config")).trustedRoot;
+  if (flags["trust-config"]) {
+    return parseClientTrustConfigJson(readTextFile(flags["trust-config"], "trust config")).trustedRoot;
+  }
   return embeddedTrustedRoot(flags.staging ? "staging" : "production");
 }

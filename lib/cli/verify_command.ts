@@ -63,7 +63,9 @@ function parseInput(arg: string): Input {
     const digest = decodeHex(m[2]!);
     if (digest === undefined || digest.length !== HASH_LENGTH[algorithm]) {
       throw new UsageError(
-        `Invalid digest ${JSON.stringify(arg)}: expected ${algorithm}: followed by ${2 * HASH_LENGTH[algorithm]} hex characters`,
+        `Invalid digest ${JSON.stringify(arg)}: expected ${algorithm}: followed by ${
+          2 * HASH_LENGTH[algorithm]
+        } hex characters`,
       );
     }
     return { label: arg, algorithm, digest };
@@ -74,19 +76,29 @@ function parseInput(arg: string): Input {
 /** Builds the signer policy from flags. */
 function signerPolicy(command: "identity" | "github", flags: VerifyFlags): SignerPolicy {
   if (flags.key !== undefined) {
-    if (command === "github" || flags["cert-identity"] !== undefined || flags["cert-oidc-issuer"] !== undefined) {
+    if (
+      command === "github" || flags["cert-identity"] !== undefined || flags["cert-oidc-issuer"] !== undefined
+    ) {
       throw new UsageError("--key cannot be combined with identity checks");
     }
     const text = readTextFile(flags.key, "public key");
     const blocks = decodePem(text);
     const block = blocks?.find((b) => b.label === "PUBLIC KEY");
     if (block === undefined) {
-      throw new ParseError("KEY_PARSE", `Public key file ${JSON.stringify(flags.key)} is not a PEM "PUBLIC KEY" (missing block or bad base64)`);
+      throw new ParseError(
+        "KEY_PARSE",
+        `Public key file ${
+          JSON.stringify(flags.key)
+        } is not a PEM "PUBLIC KEY" (missing block or bad base64)`,
+      );
     }
     return { kind: "key", key: parsePublicKey(block.der) };
   }
   let policy: IdentityPolicy;
   if (command === "github") {
+    if (flags["cert-identity"] === undefined && flags.repository === undefined) {
+      throw new UsageError("verify github needs --cert-identity or --repository");
+    }
     policy = githubPolicy({
       identity: flags["cert-identity"],
       trigger: flags.trigger,
@@ -99,7 +111,9 @@ function signerPolicy(command: "identity" | "github", flags: VerifyFlags): Signe
     const identity = flags["cert-identity"];
     const issuer = flags["cert-oidc-issuer"];
     if (identity === undefined || issuer === undefined) {
-      throw new UsageError("verify identity needs --cert-identity and --cert-oidc-issuer (or --key for a managed key)");
+      throw new UsageError(
+        "verify identity needs --cert-identity and --cert-oidc-issuer (or --key for a managed key)",
+      );
     }
     policy = { subject: { exact: identity }, issuer, extensions: [] };
   }
@@ -140,7 +154,10 @@ async function verifyOne(
               : bundle.verificationContent.certificates[0]!,
           ).publicKeyInfo,
         );
-      artifact = { kind: "digest", digests: await hashFile(input.path, requiredDigestAlgorithms(bundle, key)) };
+      artifact = {
+        kind: "digest",
+        digests: await hashFile(input.path, requiredDigestAlgorithms(bundle, key)),
+      };
     }
   } else {
     artifact = { kind: "digest", digests: new Map([[input.algorithm, input.digest]]) };
@@ -155,7 +172,9 @@ export async function runVerify(
   positionals: readonly string[],
   io: CliIo,
 ): Promise<number> {
-  if (positionals.length === 0) throw new UsageError("Nothing to verify: give one or more files or sha256: digests");
+  if (positionals.length === 0) {
+    throw new UsageError("Nothing to verify: give one or more files or sha256: digests");
+  }
   if (flags.bundle !== undefined && positionals.length > 1) {
     throw new UsageError("--bundle names the bundle of a single input; give one input, or omit --bundle");
   }
@@ -176,7 +195,11 @@ export async function runVerify(
       failed++;
       io.stderr(`FAIL: ${input.label}: ${e.message}\n`);
       if (flags.verbose) {
-        for (let c = (e as { cause?: unknown }).cause; c instanceof Error; c = (c as { cause?: unknown }).cause) {
+        for (
+          let c = (e as { cause?: unknown }).cause;
+          c instanceof Error;
+          c = (c as { cause?: unknown }).cause
+        ) {
           io.stderr(`  caused by: ${c.message}\n`);
         }
         io.stderr(`  error code: ${e.code}\n`);
@@ -192,4 +215,3 @@ export async function runVerify(
   if (flags.json) io.stdout(`${JSON.stringify({ verified: failed === 0, results }, null, 2)}\n`);
   return failed === 0 ? EXIT.OK : EXIT.FAILED;
 }
-

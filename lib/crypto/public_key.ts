@@ -71,7 +71,9 @@ export function parsePublicKey(spki: Uint8Array): PublicKey {
     }
     throw new Error(`unsupported key algorithm ${oid}`);
   } catch (e) {
-    if (e instanceof ParseError) throw new ParseError("KEY_PARSE", `Cannot parse public key: ${e.message}`, { cause: e });
+    if (e instanceof ParseError) {
+      throw new ParseError("KEY_PARSE", `Cannot parse public key: ${e.message}`, { cause: e });
+    }
     throw new ParseError("KEY_PARSE", `Cannot parse public key: ${(e as Error).message}`, { cause: e });
   }
 }
@@ -104,7 +106,9 @@ export function ecdsaDerToRaw(signature: Uint8Array, curve: EcCurve): Uint8Array
     const out = new Uint8Array(2 * size);
     for (let i = 0; i < 2; i++) {
       const node = parts[i]!;
-      if (node.tag !== TAG.INTEGER || node.value.length === 0 || (node.value[0]! & 0x80) !== 0) return undefined;
+      if (node.tag !== TAG.INTEGER || node.value.length === 0 || (node.value[0]! & 0x80) !== 0) {
+        return undefined;
+      }
       let v = node.value;
       if (v.length > 1 && v[0] === 0) {
         if ((v[1]! & 0x80) === 0) return undefined; // non-minimal
@@ -158,7 +162,12 @@ export async function verifySignature(
     }
     if (key.kind === "ed25519") {
       if (signature.length !== 64) return false;
-      return await crypto.subtle.verify({ name: "Ed25519" }, cryptoKey, signature as BufferSource, data as BufferSource);
+      return await crypto.subtle.verify(
+        { name: "Ed25519" },
+        cryptoKey,
+        signature as BufferSource,
+        data as BufferSource,
+      );
     }
     const params = padding === "pss"
       ? { name: "RSA-PSS", saltLength: hash === "sha256" ? 32 : hash === "sha384" ? 48 : 64 }
@@ -175,7 +184,11 @@ export async function verifySignature(
  * keys return `false` and callers must report that digest input is not
  * possible for them.
  */
-export function verifyPrehashedSignature(key: PublicKey, digestBytes: Uint8Array, signature: Uint8Array): boolean {
+export function verifyPrehashedSignature(
+  key: PublicKey,
+  digestBytes: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   if (key.kind !== "ecdsa") return false;
   try {
     return NOBLE[key.curve].verify(signature, digestBytes, key.point, {

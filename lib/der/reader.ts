@@ -185,7 +185,14 @@ export function decodeTime(node: DerNode): Date {
   }
   const frac = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
   const ms = Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), frac);
-  if (Number.isNaN(ms)) fail(`bad time "${text}"`);
+  const d = new Date(ms);
+  if (
+    Number.isNaN(ms) || d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3]) ||
+    d.getUTCHours() !== Number(m[4]) || d.getUTCMinutes() !== Number(m[5]) ||
+    d.getUTCSeconds() !== Number(m[6])
+  ) {
+    fail(`bad time "${text}"`);
+  }
   return new Date(ms);
 }
 

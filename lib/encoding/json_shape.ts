@@ -69,7 +69,9 @@ export function readBytes(v: unknown, path: string, allowEmpty = false): Uint8Ar
 export function readUint64(v: unknown, path: string): bigint {
   if (v === undefined || v === null) return 0n;
   if (typeof v === "number") {
-    if (!Number.isSafeInteger(v) || v < 0) throw new JsonShapeError(path, `expected a non-negative integer, found ${v}`);
+    if (!Number.isSafeInteger(v) || v < 0) {
+      throw new JsonShapeError(path, `expected a non-negative integer, found ${v}`);
+    }
     return BigInt(v);
   }
   if (typeof v === "string" && /^(0|[1-9][0-9]{0,19})$/.test(v)) {
@@ -84,6 +86,8 @@ export function readTimestamp(v: unknown, path: string): Date {
   const text = readString(v, path);
   const m = text.match(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/);
   const ms = m ? Date.parse(text) : NaN;
-  if (Number.isNaN(ms)) throw new JsonShapeError(path, `expected an RFC 3339 timestamp, found ${JSON.stringify(text)}`);
+  if (Number.isNaN(ms)) {
+    throw new JsonShapeError(path, `expected an RFC 3339 timestamp, found ${JSON.stringify(text)}`);
+  }
   return new Date(ms);
 }

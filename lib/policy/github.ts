@@ -68,7 +68,9 @@ export function githubPolicy(options: GitHubPolicyOptions): IdentityPolicy {
       values: [options.ref, options.ref],
     });
   }
-  const subject: SanMatcher | undefined = options.identity === undefined ? undefined : { exact: options.identity };
+  const subject: SanMatcher | undefined = options.identity === undefined
+    ? undefined
+    : { exact: options.identity };
   // With only --repository, the repository claim pins the signer; any workflow of it may sign.
   return { subject, issuer: GITHUB_ACTIONS_ISSUER, extensions: ext, unsafeAnySubject: subject === undefined };
 }

@@ -122,7 +122,10 @@ export function verifyIdentityPolicy(cert: Certificate, policy: IdentityPolicy):
       }
     });
     if (present === 0) {
-      throw new PolicyError("POLICY_EXTENSION", `Certificate has no ${req.name} claim (extensions ${req.oids.join(", ")})`);
+      throw new PolicyError(
+        "POLICY_EXTENSION",
+        `Certificate has no ${req.name} claim (extensions ${req.oids.join(", ")})`,
+      );
     }
   }
 }

@@ -71,7 +71,11 @@ const ENTRY_TYPES: readonly EntryType[] = [
 ];
 
 /** Rekor v1 body hash names. */
-const V1_HASHES: Readonly<Record<string, HashAlgorithm>> = { sha256: "sha256", sha384: "sha384", sha512: "sha512" };
+const V1_HASHES: Readonly<Record<string, HashAlgorithm>> = {
+  sha256: "sha256",
+  sha384: "sha384",
+  sha512: "sha512",
+};
 /** Protobuf `HashAlgorithm` names used by Rekor v2 bodies. */
 const V2_HASHES: Readonly<Record<string, HashAlgorithm>> = {
   SHA2_256: "sha256",
@@ -131,7 +135,10 @@ export function entryType(entry: TransparencyLogEntry): EntryType {
 }
 
 function mismatch(message: string): never {
-  throw new VerificationError("TLOG_BODY_MISMATCH", `Transparency log entry does not match the bundle: ${message}`);
+  throw new VerificationError(
+    "TLOG_BODY_MISMATCH",
+    `Transparency log entry does not match the bundle: ${message}`,
+  );
 }
 
 /**
@@ -186,9 +193,13 @@ export function verifyEntryBody(entry: TransparencyLogEntry, expected: EntryBody
     checkBody(entry, type, expected);
   } catch (e) {
     if (e instanceof JsonShapeError) {
-      throw new VerificationError("TLOG_BODY_MISMATCH", `Malformed transparency log entry body at ${e.message}`, {
-        cause: e,
-      });
+      throw new VerificationError(
+        "TLOG_BODY_MISMATCH",
+        `Malformed transparency log entry body at ${e.message}`,
+        {
+          cause: e,
+        },
+      );
     }
     throw e;
   }
@@ -228,7 +239,10 @@ function checkBody(entry: TransparencyLogEntry, type: EntryType, expected: Entry
     case "dsse 0.0.2":
       return checkDsseV002(spec, expected);
     default:
-      throw new VerificationError("TLOG_KIND", `Unsupported transparency log entry type ${JSON.stringify(key)}`);
+      throw new VerificationError(
+        "TLOG_KIND",
+        `Unsupported transparency log entry type ${JSON.stringify(key)}`,
+      );
   }
 }
 
@@ -244,7 +258,10 @@ function requireDsse(content: MessageSignature | DsseEnvelope, kind: string): Ds
   return content;
 }
 
-function artifactDigest(digests: ArtifactDigests | undefined, algorithm: HashAlgorithm): Uint8Array | undefined {
+function artifactDigest(
+  digests: ArtifactDigests | undefined,
+  algorithm: HashAlgorithm,
+): Uint8Array | undefined {
   if (digests === undefined) return undefined;
   if (digests instanceof Map) return digests.get(algorithm);
   return (digests as Readonly<Partial<Record<HashAlgorithm, Uint8Array>>>)[algorithm];
@@ -257,7 +274,9 @@ function checkSignature(logged: Uint8Array, actual: Uint8Array): void {
 }
 
 function checkSigner(logged: Uint8Array, signer: Uint8Array): void {
-  if (!bytesEqual(logged, signer)) mismatch("the logged certificate or public key is not the bundle's signer");
+  if (!bytesEqual(logged, signer)) {
+    mismatch("the logged certificate or public key is not the bundle's signer");
+  }
 }
 
 function checkDigest(what: string, logged: Uint8Array, actual: Uint8Array): void {
@@ -275,7 +294,10 @@ function readPemDer(value: unknown, path: string): Uint8Array {
   }
   const block = blocks[0]!;
   if (block.label !== "CERTIFICATE" && block.label !== "PUBLIC KEY") {
-    throw new JsonShapeError(path, `holds a PEM ${JSON.stringify(block.label)} block, not a certificate or public key`);
+    throw new JsonShapeError(
+      path,
+      `holds a PEM ${JSON.stringify(block.label)} block, not a certificate or public key`,
+    );
   }
   return block.der;
 }
@@ -287,7 +309,9 @@ function readHashAlgorithm(
 ): HashAlgorithm {
   const name = readString(value, path);
   const algorithm = Object.hasOwn(table, name) ? table[name] : undefined;
-  if (algorithm === undefined) throw new JsonShapeError(path, `unsupported hash algorithm ${JSON.stringify(name)}`);
+  if (algorithm === undefined) {
+    throw new JsonShapeError(path, `unsupported hash algorithm ${JSON.stringify(name)}`);
+  }
   return algorithm;
 }
 
@@ -301,7 +325,9 @@ function readHexDigest(value: unknown, path: string, algorithm: HashAlgorithm): 
 
 function readOneSignature(value: unknown, path: string): Record<string, unknown> {
   const list = readArray(value, path);
-  if (list.length !== 1) throw new JsonShapeError(path, `must hold exactly one signature, found ${list.length}`);
+  if (list.length !== 1) {
+    throw new JsonShapeError(path, `must hold exactly one signature, found ${list.length}`);
+  }
   return readObject(list[0], `${path}[0]`);
 }
 
@@ -311,7 +337,9 @@ function readV2Verifier(value: unknown, path: string): { der: Uint8Array; keyDet
   const keyDetails = readString(verifier.keyDetails, `${path}.keyDetails`);
   const hasCert = verifier.x509Certificate !== undefined && verifier.x509Certificate !== null;
   const hasKey = verifier.publicKey !== undefined && verifier.publicKey !== null;
-  if (hasCert === hasKey) throw new JsonShapeError(path, "must hold exactly one of x509Certificate and publicKey");
+  if (hasCert === hasKey) {
+    throw new JsonShapeError(path, "must hold exactly one of x509Certificate and publicKey");
+  }
   const field = hasCert ? "x509Certificate" : "publicKey";
   const holder = readObject(verifier[field], `${path}.${field}`);
   return { der: readBytes(holder.rawBytes, `${path}.${field}.rawBytes`), keyDetails };
@@ -332,7 +360,9 @@ function checkHashedRekordV001(spec: Record<string, unknown>, expected: EntryBod
   checkSignature(loggedSig, content.signature);
   checkSigner(signer, expected.signer);
   const actual = artifactDigest(expected.artifactDigests, algorithm);
-  if (actual === undefined) mismatch(`the entry records a ${algorithm} digest, but none of the artifact was computed`);
+  if (actual === undefined) {
+    mismatch(`the entry records a ${algorithm} digest, but none of the artifact was computed`);
+  }
   checkDigest(`artifact ${algorithm} digest`, logged, actual);
 }
 
@@ -376,7 +406,11 @@ function checkIntotoV002(spec: Record<string, unknown>, expected: EntryBodyExpec
   if (loggedEnvelope.payloadType !== undefined && loggedEnvelope.payloadType !== null) {
     const payloadType = readString(loggedEnvelope.payloadType, "spec.content.envelope.payloadType");
     if (payloadType !== envelope.payloadType) {
-      mismatch(`payload type differs: expected ${JSON.stringify(envelope.payloadType)}, found ${JSON.stringify(payloadType)}`);
+      mismatch(
+        `payload type differs: expected ${JSON.stringify(envelope.payloadType)}, found ${
+          JSON.stringify(payloadType)
+        }`,
+      );
     }
   }
   if (loggedEnvelope.payload !== undefined && loggedEnvelope.payload !== null) {
@@ -401,7 +435,9 @@ function checkHashedRekordV002(spec: Record<string, unknown>, expected: EntryBod
   checkSigner(verifier.der, expected.signer);
   if (content.kind === "messageSignature") {
     const actual = artifactDigest(expected.artifactDigests, algorithm);
-    if (actual === undefined) mismatch(`the entry records a ${algorithm} digest, but none of the artifact was computed`);
+    if (actual === undefined) {
+      mismatch(`the entry records a ${algorithm} digest, but none of the artifact was computed`);
+    }
     checkDigest(`artifact ${algorithm} digest`, logged, actual);
     return;
   }
@@ -426,7 +462,11 @@ function checkDsseV002(spec: Record<string, unknown>, expected: EntryBodyExpecta
   const envelope = requireDsse(expected.content, "dsse");
   const v = readObject(spec.dsseV002, "spec.dsseV002");
   const payloadHash = readObject(v.payloadHash, "spec.dsseV002.payloadHash");
-  const algorithm = readHashAlgorithm(payloadHash.algorithm, "spec.dsseV002.payloadHash.algorithm", V2_HASHES);
+  const algorithm = readHashAlgorithm(
+    payloadHash.algorithm,
+    "spec.dsseV002.payloadHash.algorithm",
+    V2_HASHES,
+  );
   const logged = readBytes(payloadHash.digest, "spec.dsseV002.payloadHash.digest");
   const sig = readOneSignature(v.signatures, "spec.dsseV002.signatures");
   const loggedSig = readBytes(sig.content, "spec.dsseV002.signatures[0].content");

@@ -95,7 +95,9 @@ export function parseCheckpoint(envelope: string): SignedCheckpoint {
   }
   const [body, sigBlock] = parts as [string, string];
   const lines = body.split("\n");
-  if (lines.length < 3) fail(`Cannot parse checkpoint: expected origin, size and root hash lines, found ${lines.length} line(s)`);
+  if (lines.length < 3) {
+    fail(`Cannot parse checkpoint: expected origin, size and root hash lines, found ${lines.length} line(s)`);
+  }
   const [origin, sizeText, rootText, ...extensions] = lines as [string, string, string, ...string[]];
   if (origin.length === 0) fail("Cannot parse checkpoint: the origin line is empty");
   if (!/^(0|[1-9][0-9]{0,18})$/.test(sizeText) || BigInt(sizeText) > MAX_INT64) {
@@ -106,9 +108,13 @@ export function parseCheckpoint(envelope: string): SignedCheckpoint {
     fail(`Cannot parse checkpoint: root hash ${JSON.stringify(rootText)} is not base64 of 32 bytes`);
   }
   if (sigBlock === "") fail("Cannot parse checkpoint: it has no signature lines");
-  if (!sigBlock.endsWith("\n")) fail("Cannot parse checkpoint: the signature block does not end with a newline");
+  if (!sigBlock.endsWith("\n")) {
+    fail("Cannot parse checkpoint: the signature block does not end with a newline");
+  }
   const sigLines = sigBlock.slice(0, -1).split("\n");
-  if (sigLines.length > MAX_SIGNATURES) fail(`Cannot parse checkpoint: more than ${MAX_SIGNATURES} signature lines`);
+  if (sigLines.length > MAX_SIGNATURES) {
+    fail(`Cannot parse checkpoint: more than ${MAX_SIGNATURES} signature lines`);
+  }
   const signatures = sigLines.map((line, i) => parseSignatureLine(line, i));
   return {
     origin,
@@ -122,14 +128,20 @@ export function parseCheckpoint(envelope: string): SignedCheckpoint {
 
 function parseSignatureLine(line: string, i: number): NoteSignature {
   const where = `signature line ${i + 1}`;
-  if (!line.startsWith(SIGNATURE_PREFIX)) fail(`Cannot parse checkpoint: ${where} does not start with "\u2014 "`);
+  if (!line.startsWith(SIGNATURE_PREFIX)) {
+    fail(`Cannot parse checkpoint: ${where} does not start with "\u2014 "`);
+  }
   const rest = line.slice(SIGNATURE_PREFIX.length);
   const space = rest.lastIndexOf(" ");
   const name = space > 0 ? rest.slice(0, space) : "";
   if (name.length === 0 || /\s/.test(name)) fail(`Cannot parse checkpoint: ${where} has no valid key name`);
-  const value = /^[A-Za-z0-9+/]+={0,2}$/.test(rest.slice(space + 1)) ? decodeBase64(rest.slice(space + 1)) : undefined;
+  const value = /^[A-Za-z0-9+/]+={0,2}$/.test(rest.slice(space + 1))
+    ? decodeBase64(rest.slice(space + 1))
+    : undefined;
   if (value === undefined || value.length < 5) {
-    fail(`Cannot parse checkpoint: ${where} (${JSON.stringify(name)}) is not base64 of a key hint and signature`);
+    fail(
+      `Cannot parse checkpoint: ${where} (${JSON.stringify(name)}) is not base64 of a key hint and signature`,
+    );
   }
   return { name, keyHint: value.subarray(0, 4), signature: value.subarray(4) };
 }
@@ -244,7 +256,11 @@ export async function verifyCheckpoint(envelope: string, log: TransparencyLogIns
   const originOk = note.origin === keyName ||
     (key.kind === "ecdsa" && note.origin.startsWith(`${keyName} - `));
   if (!originOk) {
-    fail(`Checkpoint origin does not match the log: expected ${JSON.stringify(keyName)}, found ${JSON.stringify(note.origin)}`);
+    fail(
+      `Checkpoint origin does not match the log: expected ${JSON.stringify(keyName)}, found ${
+        JSON.stringify(note.origin)
+      }`,
+    );
   }
   const hint = checkpointKeyId(key, keyName).subarray(0, 4);
   const candidates = note.signatures.filter((s) => s.name === keyName && bytesEqual(s.keyHint, hint));
@@ -253,7 +269,9 @@ export async function verifyCheckpoint(envelope: string, log: TransparencyLogIns
   }
   for (const candidate of candidates) {
     // ECDSA hashes with the curve's hash (SHA-256 for P-256), Ed25519 is pure, RSA uses SHA-256.
-    if (await verifySignature(key, note.signedData, candidate.signature)) return { origin: note.origin, treeSize: note.treeSize, rootHash: note.rootHash };
+    if (await verifySignature(key, note.signedData, candidate.signature)) {
+      return { origin: note.origin, treeSize: note.treeSize, rootHash: note.rootHash };
+    }
   }
   fail(`Checkpoint signature by ${JSON.stringify(keyName)} does not verify with the log key`);
 }

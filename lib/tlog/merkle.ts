@@ -97,7 +97,10 @@ export function hashNode(left: Uint8Array, right: Uint8Array): Uint8Array {
  * assert.equal(computeRootFromProof(a, { index: 2n, treeSize: 2n, hashes: [b] }), undefined);
  * ```
  */
-export function computeRootFromProof(leafHash: Uint8Array, proof: MerkleInclusionProof): Uint8Array | undefined {
+export function computeRootFromProof(
+  leafHash: Uint8Array,
+  proof: MerkleInclusionProof,
+): Uint8Array | undefined {
   const { index, treeSize, hashes } = proof;
   if (index < 0n || treeSize <= 0n || index >= treeSize) return undefined;
   if (leafHash.length !== MERKLE_HASH_LENGTH) return undefined;

@@ -17,7 +17,13 @@
  * @module
  */
 
-export { computeRootFromProof, hashLeaf, hashNode, MERKLE_HASH_LENGTH, verifyInclusionProof } from "./merkle.ts";
+export {
+  computeRootFromProof,
+  hashLeaf,
+  hashNode,
+  MERKLE_HASH_LENGTH,
+  verifyInclusionProof,
+} from "./merkle.ts";
 export type { MerkleInclusionProof } from "./merkle.ts";
 export { checkpointKeyId, checkpointKeyName, parseCheckpoint, verifyCheckpoint } from "./checkpoint.ts";
 export type { Checkpoint, NoteSignature, SignedCheckpoint } from "./checkpoint.ts";

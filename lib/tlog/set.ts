@@ -57,7 +57,10 @@ export function signedEntryTimestampPayload(entry: TransparencyLogEntry): Uint8A
 
 function toSafeNumber(value: bigint, field: string): number {
   if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new VerificationError("TLOG_SET", `Cannot build the signed entry timestamp payload: ${field} ${value} is too large`);
+    throw new VerificationError(
+      "TLOG_SET",
+      `Cannot build the signed entry timestamp payload: ${field} ${value} is too large`,
+    );
   }
   return Number(value);
 }
@@ -99,11 +102,17 @@ export async function verifySignedEntryTimestamp(
   if (set === undefined) throw new VerificationError("TLOG_SET", "Entry has no signed entry timestamp");
   const key = log.publicKey;
   if (key === undefined) {
-    throw new VerificationError("TLOG_SET", `Cannot verify signed entry timestamp: the key of log ${log.baseUrl} is not usable`);
+    throw new VerificationError(
+      "TLOG_SET",
+      `Cannot verify signed entry timestamp: the key of log ${log.baseUrl} is not usable`,
+    );
   }
   const payload = signedEntryTimestampPayload(entry);
   if (!(await verifySignature(key, payload, set))) {
-    throw new VerificationError("TLOG_SET", `Signed entry timestamp does not verify with the key of log ${log.baseUrl}`);
+    throw new VerificationError(
+      "TLOG_SET",
+      `Signed entry timestamp does not verify with the key of log ${log.baseUrl}`,
+    );
   }
   const integratedTime = new Date(Number(entry.integratedTime) * 1000);
   if (Number.isNaN(integratedTime.getTime())) {

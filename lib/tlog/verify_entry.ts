@@ -58,7 +58,10 @@ export interface TlogEntryVerification {
   readonly logKeyValidAt: Date | undefined;
 }
 
-function fail(code: "TLOG_INCLUSION_PROOF" | "TLOG_CHECKPOINT" | "TLOG_SET" | "TRUST_KEY_VALIDITY", message: string): never {
+function fail(
+  code: "TLOG_INCLUSION_PROOF" | "TLOG_CHECKPOINT" | "TLOG_SET" | "TRUST_KEY_VALIDITY",
+  message: string,
+): never {
   throw new VerificationError(code, message);
 }
 
@@ -123,7 +126,10 @@ export async function verifyTlogEntry(
     throw new VerificationError("TLOG_UNKNOWN_LOG", `Log ${log.baseUrl} has a key this client cannot use`);
   }
   if (log.hashAlgorithm !== "SHA2_256" && log.hashAlgorithm !== "") {
-    throw new VerificationError("TLOG_UNKNOWN_LOG", `Log ${log.baseUrl} uses unsupported hash ${log.hashAlgorithm}`);
+    throw new VerificationError(
+      "TLOG_UNKNOWN_LOG",
+      `Log ${log.baseUrl} uses unsupported hash ${log.hashAlgorithm}`,
+    );
   }
   // A trust-root window without a start is malformed; never treat it as unbounded.
   if (log.validFor.start === undefined) {
@@ -140,7 +146,9 @@ export async function verifyTlogEntry(
   // §3.6.2: Rekor v1 signed entry timestamp; the only source of a trusted integrated time.
   let integratedTime: Date | undefined;
   if (entry.signedEntryTimestamp !== undefined) {
-    if (type.rekorVersion === 2) fail("TLOG_SET", "Rekor v2 entries carry no signed entry timestamp, but this one does");
+    if (type.rekorVersion === 2) {
+      fail("TLOG_SET", "Rekor v2 entries carry no signed entry timestamp, but this one does");
+    }
     integratedTime = await verifySignedEntryTimestamp(entry, log);
   }
 
@@ -155,7 +163,9 @@ export async function verifyTlogEntry(
       const times = context.verifiedTimes.map((t) => t.toISOString()).join(", ") || "none";
       fail(
         "TRUST_KEY_VALIDITY",
-        `Log key of ${log.baseUrl} was not valid at any verified time: valid ${describePeriod(log.validFor)}, times ${times}`,
+        `Log key of ${log.baseUrl} was not valid at any verified time: valid ${
+          describePeriod(log.validFor)
+        }, times ${times}`,
       );
     }
   }
@@ -208,9 +218,9 @@ async function verifyInclusion(
   if (!bytesEqual(checkpoint.rootHash, proof.rootHash)) {
     fail(
       "TLOG_CHECKPOINT",
-      `Checkpoint root hash does not match the inclusion proof: expected ${encodeBase64(checkpoint.rootHash)}, found ${
-        encodeBase64(proof.rootHash)
-      }`,
+      `Checkpoint root hash does not match the inclusion proof: expected ${
+        encodeBase64(checkpoint.rootHash)
+      }, found ${encodeBase64(proof.rootHash)}`,
     );
   }
   if (checkpoint.treeSize !== proof.treeSize) {
@@ -219,7 +229,14 @@ async function verifyInclusion(
       `Checkpoint tree size does not match the inclusion proof: expected ${checkpoint.treeSize}, found ${proof.treeSize}`,
     );
   }
-  checkMerklePath(leaf, proof.logIndex, checkpoint.treeSize, proof.hashes, checkpoint.rootHash, "the checkpoint root hash");
+  checkMerklePath(
+    leaf,
+    proof.logIndex,
+    checkpoint.treeSize,
+    proof.hashes,
+    checkpoint.rootHash,
+    "the checkpoint root hash",
+  );
   return checkpoint;
 }
 
@@ -241,7 +258,9 @@ function checkMerklePath(
   if (!bytesEqual(computed, rootHash)) {
     fail(
       "TLOG_INCLUSION_PROOF",
-      `Inclusion proof does not lead to ${rootName}: expected ${encodeBase64(rootHash)}, computed ${encodeBase64(computed)}`,
+      `Inclusion proof does not lead to ${rootName}: expected ${encodeBase64(rootHash)}, computed ${
+        encodeBase64(computed)
+      }`,
     );
   }
 }

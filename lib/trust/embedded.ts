@@ -24,22 +24,31 @@ export interface EmbeddedTrustSource {
   readonly sha256: string;
 }
 
-const DOCUMENTS: Record<EmbeddedInstance, readonly EmbeddedDocument[]> = { production: PRODUCTION, staging: STAGING };
+const DOCUMENTS: Record<EmbeddedInstance, readonly EmbeddedDocument[]> = {
+  production: PRODUCTION,
+  staging: STAGING,
+};
 
 /** The source and sha256 of each embedded document. */
-export const EMBEDDED_TRUST_SOURCES: readonly EmbeddedTrustSource[] = (["production", "staging"] as const).flatMap(
-  (instance) => DOCUMENTS[instance].map(({ name, source, sha256 }) => ({ instance, name, source, sha256 })),
-);
+export const EMBEDDED_TRUST_SOURCES: readonly EmbeddedTrustSource[] = (["production", "staging"] as const)
+  .flatMap(
+    (instance) => DOCUMENTS[instance].map(({ name, source, sha256 }) => ({ instance, name, source, sha256 })),
+  );
 
 const cache = new Map<EmbeddedInstance, TrustedRoot>();
 
 /** Returns an embedded document's text after checking its sha256. */
 export function embeddedDocument(instance: EmbeddedInstance, name: string): string {
   const doc = DOCUMENTS[instance].find((d) => d.name === name);
-  if (doc === undefined) throw new ConfigError("CONFIG", `No embedded ${instance} document named ${JSON.stringify(name)}`);
+  if (doc === undefined) {
+    throw new ConfigError("CONFIG", `No embedded ${instance} document named ${JSON.stringify(name)}`);
+  }
   const actual = encodeHex(digest("sha256", utf8Encode(doc.text)));
   if (actual !== doc.sha256) {
-    throw new ConfigError("CONFIG", `Embedded ${instance} ${name} is corrupt: sha256 ${actual}, expected ${doc.sha256}`);
+    throw new ConfigError(
+      "CONFIG",
+      `Embedded ${instance} ${name} is corrupt: sha256 ${actual}, expected ${doc.sha256}`,
+    );
   }
   return doc.text;
 }

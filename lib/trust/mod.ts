@@ -9,6 +9,6 @@ export { parseTrustedRoot, parseTrustedRootJson } from "./parse_trusted_root.ts"
 export { parseClientTrustConfigJson } from "./parse_client_trust_config.ts";
 export type { ClientTrustConfig } from "./parse_client_trust_config.ts";
 export { describePeriod, isValidAt } from "./validity.ts";
-export { embeddedDocument, embeddedTrustedRoot, EMBEDDED_TRUST_SOURCES } from "./embedded.ts";
+export { EMBEDDED_TRUST_SOURCES, embeddedDocument, embeddedTrustedRoot } from "./embedded.ts";
 export type { EmbeddedInstance, EmbeddedTrustSource } from "./embedded.ts";
 export type { CertificateAuthority, TransparencyLogInstance, TrustedRoot, ValidityPeriod } from "./types.ts";

@@ -30,11 +30,16 @@ export function parseClientTrustConfigJson(text: string): ClientTrustConfig {
     const root = readObject(json, "");
     const mediaType = readString(root.mediaType, "mediaType");
     if (mediaType !== MEDIA_TYPE) {
-      throw new JsonShapeError("mediaType", `expected ${JSON.stringify(MEDIA_TYPE)}, found ${JSON.stringify(mediaType)}`);
+      throw new JsonShapeError(
+        "mediaType",
+        `expected ${JSON.stringify(MEDIA_TYPE)}, found ${JSON.stringify(mediaType)}`,
+      );
     }
     return {
       trustedRoot: parseTrustedRoot(root.trustedRoot, "trustedRoot"),
-      signingConfig: root.signingConfig === undefined ? undefined : readObject(root.signingConfig, "signingConfig"),
+      signingConfig: root.signingConfig === undefined
+        ? undefined
+        : readObject(root.signingConfig, "signingConfig"),
     };
   } catch (e) {
     if (e instanceof JsonShapeError) {

@@ -46,7 +46,10 @@ export function parseTrustedRoot(json: unknown, basePath = ""): TrustedRoot {
     const root = readObject(json, basePath);
     const mediaType = readString(root.mediaType, jsonPath(basePath, "mediaType"));
     if (!TRUSTED_ROOT_MEDIA_TYPES.has(mediaType)) {
-      throw new JsonShapeError(jsonPath(basePath, "mediaType"), `unsupported trusted root media type ${JSON.stringify(mediaType)}`);
+      throw new JsonShapeError(
+        jsonPath(basePath, "mediaType"),
+        `unsupported trusted root media type ${JSON.stringify(mediaType)}`,
+      );
     }
     const list = <T>(key: string, read: (v: unknown, p: string) => T): T[] => {
       const p = jsonPath(basePath, key);
@@ -71,15 +74,36 @@ function readValidity(value: unknown, path: string): ValidityPeriod {
   if (value === undefined || value === null) return { start: undefined, end: undefined };
   const v = readObject(value, path);
   return {
-    start: v.start === undefined || v.start === null ? undefined : readTimestamp(v.start, jsonPath(path, "start")),
+    start: v.start === undefined || v.start === null
+      ? undefined
+      : readTimestamp(v.start, jsonPath(path, "start")),
     end: v.end === undefined || v.end === null ? undefined : readTimestamp(v.end, jsonPath(path, "end")),
   };
 }
 
 /** Wraps a bare PKCS#1 RSAPublicKey in a SubjectPublicKeyInfo. */
 function wrapPkcs1RsaKey(raw: Uint8Array): Uint8Array {
-  const rsaAlgorithm = Uint8Array.of(0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00);
-  return encodeDer(TAG.SEQUENCE, concatBytes(rsaAlgorithm, encodeDer(TAG.BIT_STRING, concatBytes(Uint8Array.of(0), raw))));
+  const rsaAlgorithm = Uint8Array.of(
+    0x30,
+    0x0d,
+    0x06,
+    0x09,
+    0x2a,
+    0x86,
+    0x48,
+    0x86,
+    0xf7,
+    0x0d,
+    0x01,
+    0x01,
+    0x01,
+    0x05,
+    0x00,
+  );
+  return encodeDer(
+    TAG.SEQUENCE,
+    concatBytes(rsaAlgorithm, encodeDer(TAG.BIT_STRING, concatBytes(Uint8Array.of(0), raw))),
+  );
 }
 
 function readLog(value: unknown, path: string): TransparencyLogInstance {
@@ -87,7 +111,8 @@ function readLog(value: unknown, path: string): TransparencyLogInstance {
   const keyPath = jsonPath(path, "publicKey");
   const key = readObject(log.publicKey, keyPath);
   const publicKeyBytes = readBytes(key.rawBytes, jsonPath(keyPath, "rawBytes"));
-  const keyDetails = readOptionalString(key.keyDetails, jsonPath(keyPath, "keyDetails")) ?? "PUBLIC_KEY_DETAILS_UNSPECIFIED";
+  const keyDetails = readOptionalString(key.keyDetails, jsonPath(keyPath, "keyDetails")) ??
+    "PUBLIC_KEY_DETAILS_UNSPECIFIED";
   let publicKey: PublicKey | undefined;
   try {
     const spki = keyDetails === "PKCS1_RSA_PKCS1V5" ? wrapPkcs1RsaKey(publicKeyBytes) : publicKeyBytes;
@@ -98,7 +123,10 @@ function readLog(value: unknown, path: string): TransparencyLogInstance {
   }
   const checkpoint = log.checkpointKeyId === undefined || log.checkpointKeyId === null
     ? undefined
-    : readBytes(readObject(log.checkpointKeyId, jsonPath(path, "checkpointKeyId")).keyId, jsonPath(path, "checkpointKeyId.keyId"));
+    : readBytes(
+      readObject(log.checkpointKeyId, jsonPath(path, "checkpointKeyId")).keyId,
+      jsonPath(path, "checkpointKeyId.keyId"),
+    );
   return {
     baseUrl: readString(log.baseUrl, jsonPath(path, "baseUrl")),
     hashAlgorithm: readOptionalString(log.hashAlgorithm, jsonPath(path, "hashAlgorithm")) ?? "SHA2_256",

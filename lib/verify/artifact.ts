@@ -20,14 +20,21 @@ import { bytesEqual, encodeHex } from "../encoding/mod.ts";
 import { VerificationError } from "../errors/mod.ts";
 import type { ArtifactInput } from "./types.ts";
 
-const PROTO_HASH: Record<string, HashAlgorithm> = { SHA2_256: "sha256", SHA2_384: "sha384", SHA2_512: "sha512" };
+const PROTO_HASH: Record<string, HashAlgorithm> = {
+  SHA2_256: "sha256",
+  SHA2_384: "sha384",
+  SHA2_512: "sha512",
+};
 
 /** Returns the artifact's digest with `algorithm`, hashing bytes when needed. */
 export function artifactDigest(artifact: ArtifactInput, algorithm: HashAlgorithm): Uint8Array | undefined {
   if (artifact.kind === "bytes") return digest(algorithm, artifact.bytes);
   const d = artifact.digests.get(algorithm);
   if (d !== undefined && d.length !== HASH_LENGTH[algorithm]) {
-    throw new VerificationError("ARTIFACT_DIGEST", `Artifact ${algorithm} digest has ${d.length} bytes, expected ${HASH_LENGTH[algorithm]}`);
+    throw new VerificationError(
+      "ARTIFACT_DIGEST",
+      `Artifact ${algorithm} digest has ${d.length} bytes, expected ${HASH_LENGTH[algorithm]}`,
+    );
   }
   return d;
 }
@@ -59,16 +66,19 @@ export function verifyMessageDigest(content: MessageSignature, artifact: Artifac
   if (hint === undefined) return;
   const alg = PROTO_HASH[hint.algorithm];
   if (alg === undefined) {
-    throw new VerificationError("ARTIFACT_DIGEST", `Unsupported message digest algorithm ${JSON.stringify(hint.algorithm)}`);
+    throw new VerificationError(
+      "ARTIFACT_DIGEST",
+      `Unsupported message digest algorithm ${JSON.stringify(hint.algorithm)}`,
+    );
   }
   const actual = artifactDigest(artifact, alg);
   if (actual === undefined) return; // checked against the signature instead
   if (!bytesEqual(actual, hint.digest)) {
     throw new VerificationError(
       "ARTIFACT_DIGEST",
-      `Artifact digest does not match the bundle: bundle says ${alg}:${encodeHex(hint.digest)}, artifact is ${alg}:${
-        encodeHex(actual)
-      }`,
+      `Artifact digest does not match the bundle: bundle says ${alg}:${
+        encodeHex(hint.digest)
+      }, artifact is ${alg}:${encodeHex(actual)}`,
     );
   }
 }
@@ -99,7 +109,10 @@ export async function verifyMessageSignature(
     }
     if (ok) return;
   }
-  throw new VerificationError("SIGNATURE", "Signature over the artifact does not verify with the signer's key");
+  throw new VerificationError(
+    "SIGNATURE",
+    "Signature over the artifact does not verify with the signer's key",
+  );
 }
 
 /** Result of the DSSE checks. */
@@ -111,14 +124,20 @@ export interface DsseCheck {
  * Verifies the DSSE signature over PAE and binds the artifact: for in-toto
  * payloads the artifact must be a subject; otherwise it must be the payload.
  */
-export async function verifyDsse(content: DsseEnvelope, key: PublicKey, artifact: ArtifactInput): Promise<DsseCheck> {
+export async function verifyDsse(
+  content: DsseEnvelope,
+  key: PublicKey,
+  artifact: ArtifactInput,
+): Promise<DsseCheck> {
   const pae = preAuthEncoding(content.payloadType, content.payload);
   const hash: HashAlgorithm = key.kind === "ecdsa" ? CURVE_HASH[key.curve] : "sha256";
   if (!await verifySignature(key, pae, content.signature, { hash })) {
     throw new VerificationError("DSSE", "DSSE envelope signature does not verify with the signer's key");
   }
   const sha256 = artifactDigest(artifact, "sha256");
-  if (sha256 === undefined) throw new VerificationError("ARTIFACT_DIGEST", "Artifact sha256 digest is required");
+  if (sha256 === undefined) {
+    throw new VerificationError("ARTIFACT_DIGEST", "Artifact sha256 digest is required");
+  }
   if (content.payloadType === IN_TOTO_PAYLOAD_TYPE) {
     const statement = parseStatement(content.payload);
     verifyStatementSubject(statement, "sha256", sha256);

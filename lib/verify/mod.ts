@@ -9,4 +9,10 @@ export { verifyBundle } from "./verify_bundle.ts";
 export { requiredDigestAlgorithms } from "./artifact.ts";
 export { resolveSigner } from "./signer.ts";
 export type { BundleSigner } from "./signer.ts";
-export type { ArtifactInput, SignerPolicy, VerificationResult, VerifiedTime, VerifyOptions } from "./types.ts";
+export type {
+  ArtifactInput,
+  SignerPolicy,
+  VerificationResult,
+  VerifiedTime,
+  VerifyOptions,
+} from "./types.ts";

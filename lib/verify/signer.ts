@@ -14,7 +14,12 @@ import type { SignerPolicy } from "./types.ts";
 
 /** The signer of a bundle. */
 export type BundleSigner =
-  | { readonly kind: "certificate"; readonly leaf: Certificate; readonly key: PublicKey; readonly der: Uint8Array }
+  | {
+    readonly kind: "certificate";
+    readonly leaf: Certificate;
+    readonly key: PublicKey;
+    readonly der: Uint8Array;
+  }
   | { readonly kind: "key"; readonly key: PublicKey; readonly der: Uint8Array };
 
 /**
@@ -54,7 +59,10 @@ export function resolveSigner(bundle: Bundle, policy: SignerPolicy): BundleSigne
   if (bc?.ca === true) throw new VerificationError("CERT_PROFILE", "Signing certificate is a CA certificate");
   const ku = readKeyUsage(leaf);
   if (ku === undefined || !ku.has("digitalSignature")) {
-    throw new VerificationError("CERT_PROFILE", "Signing certificate's key usage does not allow digital signatures");
+    throw new VerificationError(
+      "CERT_PROFILE",
+      "Signing certificate's key usage does not allow digital signatures",
+    );
   }
   return { kind: "certificate", leaf, key: parsePublicKey(leaf.publicKeyInfo), der: leaf.raw };
 }

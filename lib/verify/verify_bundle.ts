@@ -26,7 +26,13 @@ import {
   verifyCertificateChain,
   verifyEmbeddedScts,
 } from "../x509/mod.ts";
-import { artifactDigest, artifactDigests, verifyDsse, verifyMessageDigest, verifyMessageSignature } from "./artifact.ts";
+import {
+  artifactDigest,
+  artifactDigests,
+  verifyDsse,
+  verifyMessageDigest,
+  verifyMessageSignature,
+} from "./artifact.ts";
 import { type BundleSigner, resolveSigner } from "./signer.ts";
 import type { ArtifactInput, VerificationResult, VerifiedTime, VerifyOptions } from "./types.ts";
 
@@ -58,7 +64,9 @@ export async function verifyBundle(
   const seenAuthorities = new Set<unknown>();
   for (const ts of bundle.rfc3161Timestamps) {
     const key = encodeBase64(ts);
-    if (seenTimestamps.has(key)) throw new VerificationError("TIMESTAMP", "Bundle repeats the same RFC 3161 timestamp");
+    if (seenTimestamps.has(key)) {
+      throw new VerificationError("TIMESTAMP", "Bundle repeats the same RFC 3161 timestamp");
+    }
     seenTimestamps.add(key);
     const { time, authority } = await verifyRfc3161Timestamp(ts, signedBytes, root.timestampAuthorities);
     if (seenAuthorities.has(authority)) continue; // one time per TSA
@@ -83,7 +91,9 @@ export async function verifyBundle(
   const seenLogs = new Set<string>();
   for (const entry of bundle.tlogEntries) {
     const id = `${encodeBase64(entry.logId)}/${entry.logIndex}`;
-    if (seenEntries.has(id)) throw new VerificationError("BUNDLE_INVALID", `Bundle repeats the log entry ${id}`);
+    if (seenEntries.has(id)) {
+      throw new VerificationError("BUNDLE_INVALID", `Bundle repeats the log entry ${id}`);
+    }
     seenEntries.add(id);
     const result = await verifyTlogEntry(entry, {
       tlogs: root.tlogs,
@@ -93,7 +103,9 @@ export async function verifyBundle(
       verifiedTimes: tsaTimes,
     });
     if (result.integratedTime !== undefined) {
-      if (options.now !== undefined && result.integratedTime.getTime() > options.now.getTime() + FUTURE_SKEW_MS) {
+      if (
+        options.now !== undefined && result.integratedTime.getTime() > options.now.getTime() + FUTURE_SKEW_MS
+      ) {
         throw new VerificationError(
           "TLOG_INTEGRATED_TIME",
           `Log entry integrated time ${result.integratedTime.toISOString()} is in the future`,
@@ -122,7 +134,12 @@ export async function verifyBundle(
 
   let signerResult: VerificationResult["signer"] = { kind: "key" };
   if (signer.kind === "certificate") {
-    await verifyCertificateAtTimes(signer, verifiedTimes.map((t) => t.time), root, options.ctLogThreshold ?? 1);
+    await verifyCertificateAtTimes(
+      signer,
+      verifiedTimes.map((t) => t.time),
+      root,
+      options.ctLogThreshold ?? 1,
+    );
     // An unverified integrated time must still fall in the certificate's lifetime (sigstore-go).
     for (const entry of bundle.tlogEntries) {
       const t = new Date(Number(entry.integratedTime) * 1000);
@@ -139,7 +156,9 @@ export async function verifyBundle(
   // The artifact and the signature.
   let content: VerificationResult["content"];
   const sha256 = artifactDigest(artifact, "sha256");
-  if (sha256 === undefined) throw new VerificationError("ARTIFACT_DIGEST", "Artifact sha256 digest is required");
+  if (sha256 === undefined) {
+    throw new VerificationError("ARTIFACT_DIGEST", "Artifact sha256 digest is required");
+  }
   if (bundle.content.kind === "messageSignature") {
     verifyMessageDigest(bundle.content, artifact);
     await verifyMessageSignature(bundle.content, signer.key, artifact);
@@ -203,7 +222,9 @@ async function verifyCertificateAtTimes(
     if (path === undefined) throw lastError;
     issuer = path[1];
   }
-  if (issuer === undefined) throw new VerificationError("CERT_CHAIN", "Signing certificate has no issuer in the chain");
+  if (issuer === undefined) {
+    throw new VerificationError("CERT_CHAIN", "Signing certificate has no issuer in the chain");
+  }
   await verifyEmbeddedScts(
     signer.leaf,
     issuer,

@@ -89,7 +89,9 @@ export function parseCertificate(der: Uint8Array): Certificate {
       seen.add(e.oid);
     }
     const outerAlgOid = decodeOid(derSequence(sigAlg, "signatureAlgorithm")[0]!);
-    if (decodeOid(innerAlg[0]!) !== outerAlgOid) throw new Error("inner and outer signature algorithms differ");
+    if (decodeOid(innerAlg[0]!) !== outerAlgOid) {
+      throw new Error("inner and outer signature algorithms differ");
+    }
     return {
       raw: der,
       tbs: tbsNode!.raw,

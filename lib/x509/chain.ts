@@ -33,9 +33,16 @@ export async function verifyCertificateSignature(cert: Certificate, issuer: Cert
   let ok: boolean;
   try {
     const key = parsePublicKey(issuer.publicKeyInfo);
-    const matches = alg.ed25519 ? key.kind === "ed25519" : alg.padding ? key.kind === "rsa" : key.kind === "ecdsa";
+    const matches = alg.ed25519
+      ? key.kind === "ed25519"
+      : alg.padding
+      ? key.kind === "rsa"
+      : key.kind === "ecdsa";
     ok = matches &&
-      await verifySignature(key, cert.tbs, cert.signature, { hash: alg.hash, rsaPadding: alg.padding ?? "pkcs1v15" });
+      await verifySignature(key, cert.tbs, cert.signature, {
+        hash: alg.hash,
+        rsaPadding: alg.padding ?? "pkcs1v15",
+      });
   } catch {
     ok = false;
   }
@@ -89,7 +96,10 @@ export async function verifyCertificateChain(
     const issuer = path[i + 1];
     if (issuer === undefined) break; // the anchor is trusted as configured
     if (!bytesEqual(issuer.subject, cert.issuer)) {
-      throw new VerificationError("CERT_CHAIN", `${what} issuer name does not match the next certificate in the ${label} chain`);
+      throw new VerificationError(
+        "CERT_CHAIN",
+        `${what} issuer name does not match the next certificate in the ${label} chain`,
+      );
     }
     const bc = readBasicConstraints(issuer);
     if (bc === undefined || !bc.ca) {
@@ -98,17 +108,27 @@ export async function verifyCertificateChain(
     // pathLenConstraint counts the non-self-issued intermediates below the issuer.
     const below = i; // certificates between issuer and leaf, excluding the leaf
     if (bc.pathLength !== undefined && below > bc.pathLength) {
-      throw new VerificationError("CERT_CHAIN", `${label} chain exceeds the path length constraint of CA certificate ${i + 1}`);
+      throw new VerificationError(
+        "CERT_CHAIN",
+        `${label} chain exceeds the path length constraint of CA certificate ${i + 1}`,
+      );
     }
     const ku = readKeyUsage(issuer);
     if (ku !== undefined && !ku.has("keyCertSign")) {
-      throw new VerificationError("CERT_CHAIN", `${label} issuer certificate ${i + 1} may not sign certificates`);
+      throw new VerificationError(
+        "CERT_CHAIN",
+        `${label} issuer certificate ${i + 1} may not sign certificates`,
+      );
     }
     const issuerEku = readExtKeyUsage(issuer);
     if (
-      issuerEku !== undefined && !issuerEku.includes(options.leafExtKeyUsage) && !issuerEku.includes(OID.ekuAny)
+      issuerEku !== undefined && !issuerEku.includes(options.leafExtKeyUsage) &&
+      !issuerEku.includes(OID.ekuAny)
     ) {
-      throw new VerificationError("CERT_CHAIN", `${label} issuer certificate ${i + 1} does not allow the leaf's key purpose`);
+      throw new VerificationError(
+        "CERT_CHAIN",
+        `${label} issuer certificate ${i + 1} does not allow the leaf's key purpose`,
+      );
     }
     if (!await verifyCertificateSignature(cert, issuer)) {
       throw new VerificationError("CERT_CHAIN", `${what} signature does not verify with its issuer's key`);
@@ -117,13 +137,19 @@ export async function verifyCertificateChain(
   for (const cert of path) {
     for (const ext of cert.extensions) {
       if (ext.critical && !KNOWN_CRITICAL.has(ext.oid)) {
-        throw new VerificationError("CERT_CHAIN", `${label} certificate has an unknown critical extension ${ext.oid}`);
+        throw new VerificationError(
+          "CERT_CHAIN",
+          `${label} certificate has an unknown critical extension ${ext.oid}`,
+        );
       }
     }
   }
   const leafEku = readExtKeyUsage(leaf);
   if (leafEku === undefined || !leafEku.includes(options.leafExtKeyUsage)) {
-    throw new VerificationError("CERT_PROFILE", `${label} leaf certificate lacks the extended key usage ${options.leafExtKeyUsage}`);
+    throw new VerificationError(
+      "CERT_PROFILE",
+      `${label} leaf certificate lacks the extended key usage ${options.leafExtKeyUsage}`,
+    );
   }
   return path;
 }

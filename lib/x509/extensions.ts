@@ -5,7 +5,15 @@
  * @module
  */
 
-import { decodeBoolean, decodeOid, decodeSmallInteger, derChildren, derSequence, parseDer, TAG } from "../der/mod.ts";
+import {
+  decodeBoolean,
+  decodeOid,
+  decodeSmallInteger,
+  derChildren,
+  derSequence,
+  parseDer,
+  TAG,
+} from "../der/mod.ts";
 import { utf8Decode } from "../encoding/mod.ts";
 import { ParseError } from "../errors/mod.ts";
 import { type Certificate, findExtension } from "./certificate.ts";
@@ -36,7 +44,9 @@ function wrap<T>(what: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    throw new ParseError("CERT_PARSE", `Cannot parse ${what} extension: ${(e as Error).message}`, { cause: e });
+    throw new ParseError("CERT_PARSE", `Cannot parse ${what} extension: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 
@@ -109,34 +119,37 @@ export type SubjectAltName =
 export function readSubjectAltNames(cert: Certificate): SubjectAltName[] {
   const ext = findExtension(cert, OID.subjectAltName);
   if (ext === undefined) return [];
-  return wrap("subjectAltName", () =>
-    derSequence(parseDer(ext.value), "GeneralNames").map((gn): SubjectAltName => {
-      const text = () => {
-        const s = utf8Decode(gn.value);
-        if (s === undefined) throw new Error("name is not valid text");
-        return s;
-      };
-      switch (gn.tag) {
-        case 0x81:
-          return { type: "email", value: text() };
-        case 0x82:
-          return { type: "dns", value: text() };
-        case 0x86:
-          return { type: "uri", value: text() };
-        case 0xa0: {
-          const [typeId, wrapped] = derChildren(gn);
-          const oid = decodeOid(typeId!);
-          let value: string | undefined;
-          if (wrapped?.tag === 0xa0) {
-            const [inner] = derChildren(wrapped);
-            if (inner?.tag === TAG.UTF8_STRING) value = utf8Decode(inner.value);
+  return wrap(
+    "subjectAltName",
+    () =>
+      derSequence(parseDer(ext.value), "GeneralNames").map((gn): SubjectAltName => {
+        const text = () => {
+          const s = utf8Decode(gn.value);
+          if (s === undefined) throw new Error("name is not valid text");
+          return s;
+        };
+        switch (gn.tag) {
+          case 0x81:
+            return { type: "email", value: text() };
+          case 0x82:
+            return { type: "dns", value: text() };
+          case 0x86:
+            return { type: "uri", value: text() };
+          case 0xa0: {
+            const [typeId, wrapped] = derChildren(gn);
+            const oid = decodeOid(typeId!);
+            let value: string | undefined;
+            if (wrapped?.tag === 0xa0) {
+              const [inner] = derChildren(wrapped);
+              if (inner?.tag === TAG.UTF8_STRING) value = utf8Decode(inner.value);
+            }
+            return { type: "otherName", typeId: oid, value };
           }
-          return { type: "otherName", typeId: oid, value };
+          default:
+            return { type: "other", tag: gn.tag };
         }
-        default:
-          return { type: "other", tag: gn.tag };
-      }
-    }));
+      }),
+  );
 }
 
 /** Reads a BIT STRING-free helper: the subjectKeyIdentifier bytes, if present. */
@@ -149,4 +162,3 @@ export function readSubjectKeyIdentifier(cert: Certificate): Uint8Array | undefi
     return n.value;
   });
 }
-

@@ -106,7 +106,11 @@ function u16(n: number): Uint8Array {
 }
 
 /** The bytes a CT log signs for a precertificate SCT (RFC 6962 §3.2). */
-export function sctSignedData(sct: SignedCertificateTimestamp, cert: Certificate, issuer: Certificate): Uint8Array {
+export function sctSignedData(
+  sct: SignedCertificateTimestamp,
+  cert: Certificate,
+  issuer: Certificate,
+): Uint8Array {
   const tbs = precertificateTbs(cert);
   const ts = new Uint8Array(8);
   new DataView(ts.buffer).setBigUint64(0, sct.timestamp);

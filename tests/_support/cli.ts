@@ -14,7 +14,11 @@ export interface CliRun {
 }
 
 /** Runs `sigstore-ts args...` in-process. */
-export async function runCli(args: string[], env: Record<string, string> = {}, now = new Date()): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  now = new Date(),
+): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const code = await main(args, {

@@ -7,13 +7,22 @@ const der = (...b: number[]) => Uint8Array.from(b);
 
 describe("DER reader", () => {
   it("decodes OIDs, integers and times", () => {
-    assert.equal(decodeOid(parseDer(der(0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07))), "1.2.840.10045.3.1.7");
+    assert.equal(
+      decodeOid(parseDer(der(0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07))),
+      "1.2.840.10045.3.1.7",
+    );
     assert.equal(decodeInteger(parseDer(der(0x02, 0x02, 0x00, 0x80))), 128n);
     assert.equal(decodeInteger(parseDer(der(0x02, 0x01, 0xff))), -1n);
     const utc = new TextEncoder().encode("230712155635Z");
-    assert.equal(decodeTime(parseDer(Uint8Array.of(0x17, utc.length, ...utc))).toISOString(), "2023-07-12T15:56:35.000Z");
+    assert.equal(
+      decodeTime(parseDer(Uint8Array.of(0x17, utc.length, ...utc))).toISOString(),
+      "2023-07-12T15:56:35.000Z",
+    );
     const gen = new TextEncoder().encode("20250612120220.5Z");
-    assert.equal(decodeTime(parseDer(Uint8Array.of(0x18, gen.length, ...gen))).toISOString(), "2025-06-12T12:02:20.500Z");
+    assert.equal(
+      decodeTime(parseDer(Uint8Array.of(0x18, gen.length, ...gen))).toISOString(),
+      "2025-06-12T12:02:20.500Z",
+    );
   });
   it("walks constructed nodes keeping raw bytes", () => {
     const seq = der(0x30, 0x06, 0x02, 0x01, 0x05, 0x04, 0x01, 0xaa);

@@ -29,7 +29,9 @@ export function conformanceDir(): string {
 export function bundleVerifyDir(): string | undefined {
   const dir = join(conformanceDir(), "assets", "bundle-verify");
   if (!existsSync(dir)) {
-    console.log(`note: conformance assets not found at ${dir}; skipping conformance tests (set CONFORMANCE_DIR)`);
+    console.log(
+      `note: conformance assets not found at ${dir}; skipping conformance tests (set CONFORMANCE_DIR)`,
+    );
     return undefined;
   }
   return dir;
@@ -54,7 +56,11 @@ function date(v: unknown): Date | undefined {
 export function tlogsFromTrustedRoot(json: unknown): TransparencyLogInstance[] {
   const root = json as { tlogs?: Record<string, unknown>[] };
   return (root.tlogs ?? []).map((t) => {
-    const pk = t.publicKey as { rawBytes: string; keyDetails: string; validFor?: { start?: string; end?: string } };
+    const pk = t.publicKey as {
+      rawBytes: string;
+      keyDetails: string;
+      validFor?: { start?: string; end?: string };
+    };
     const publicKeyBytes = bytes(pk.rawBytes);
     let publicKey: PublicKey | undefined;
     try {

@@ -5,12 +5,7 @@ import { join } from "node:path";
 import { parsePublicKey } from "../../lib/crypto/mod.ts";
 import { decodeBase64, encodeBase64, utf8Encode } from "../../lib/encoding/mod.ts";
 import { VerificationError } from "../../lib/errors/mod.ts";
-import {
-  checkpointKeyId,
-  checkpointKeyName,
-  parseCheckpoint,
-  verifyCheckpoint,
-} from "../../lib/tlog/mod.ts";
+import { checkpointKeyId, checkpointKeyName, parseCheckpoint, verifyCheckpoint } from "../../lib/tlog/mod.ts";
 import type { TransparencyLogInstance } from "../../lib/trust/mod.ts";
 import { bundleVerifyDir, caseTlogs, generateTestKey, testLog } from "./_helpers.ts";
 import type { TestKey } from "./_helpers.ts";
@@ -21,7 +16,14 @@ const ROOT_B64 = encodeBase64(ROOT);
 async function signedNote(
   key: TestKey,
   log: TransparencyLogInstance,
-  options: { origin?: string; body?: string; name?: string; hint?: Uint8Array; extra?: string[]; before?: string[] } = {},
+  options: {
+    origin?: string;
+    body?: string;
+    name?: string;
+    hint?: Uint8Array;
+    extra?: string[];
+    before?: string[];
+  } = {},
 ): Promise<string> {
   const name = options.name ?? checkpointKeyName(log.baseUrl);
   const body = options.body ?? `${options.origin ?? name}\n42\n${ROOT_B64}\n`;
@@ -31,7 +33,8 @@ async function signedNote(
   return `${body}\n${(options.before ?? []).join("")}${line}${(options.extra ?? []).join("")}`;
 }
 
-const WITNESS = "\u2014 witness.example O8PH5AAAAABopO8+4O9uzScQrNEnGdKLYXSPoUjH1Se4n92W+wT/j5Kel/4J2XWE4bEe9bpIVUD6EGOeUDFkSWz/rbDhvVcJ/2OrDw==\n";
+const WITNESS =
+  "\u2014 witness.example O8PH5AAAAABopO8+4O9uzScQrNEnGdKLYXSPoUjH1Se4n92W+wT/j5Kel/4J2XWE4bEe9bpIVUD6EGOeUDFkSWz/rbDhvVcJ/2OrDw==\n";
 
 function assertCheckpointError(fn: () => unknown, message?: RegExp): void {
   assert.throws(fn, (e: unknown) => {
@@ -44,7 +47,9 @@ function assertCheckpointError(fn: () => unknown, message?: RegExp): void {
 
 describe("parseCheckpoint()", () => {
   it("parses origin, size, root hash, extensions and signature lines", () => {
-    const cp = parseCheckpoint(`origin.example - 7\n10\n${ROOT_B64}\nTimestamp: 1\n\n\u2014 a AAAAAAE=\n\u2014 b BBBBBBA=\n`);
+    const cp = parseCheckpoint(
+      `origin.example - 7\n10\n${ROOT_B64}\nTimestamp: 1\n\n\u2014 a AAAAAAE=\n\u2014 b BBBBBBA=\n`,
+    );
     assert.equal(cp.origin, "origin.example - 7");
     assert.equal(cp.treeSize, 10n);
     assert.deepEqual(cp.rootHash, ROOT);
@@ -57,7 +62,10 @@ describe("parseCheckpoint()", () => {
 
   it("rejects a note without exactly one blank line", () => {
     assertCheckpointError(() => parseCheckpoint(`o\n1\n${ROOT_B64}\n\u2014 a AAAAAAE=\n`), /blank line/);
-    assertCheckpointError(() => parseCheckpoint(`o\n1\n${ROOT_B64}\n\nx\n\n\u2014 a AAAAAAE=\n`), /blank line/);
+    assertCheckpointError(
+      () => parseCheckpoint(`o\n1\n${ROOT_B64}\n\nx\n\n\u2014 a AAAAAAE=\n`),
+      /blank line/,
+    );
   });
 
   it("rejects a missing origin, size or root hash", () => {
@@ -69,13 +77,21 @@ describe("parseCheckpoint()", () => {
 
   it("rejects sizes that are not canonical decimal int64", () => {
     for (const size of ["01", "-1", "1.0", "0x10", " 1", "9223372036854775808"]) {
-      assertCheckpointError(() => parseCheckpoint(`o\n${size}\n${ROOT_B64}\n\n\u2014 a AAAAAAE=\n`), /tree size/);
+      assertCheckpointError(
+        () => parseCheckpoint(`o\n${size}\n${ROOT_B64}\n\n\u2014 a AAAAAAE=\n`),
+        /tree size/,
+      );
     }
-    assert.equal(parseCheckpoint(`o\n9223372036854775807\n${ROOT_B64}\n\n\u2014 a AAAAAAE=\n`).treeSize, 2n ** 63n - 1n);
+    assert.equal(
+      parseCheckpoint(`o\n9223372036854775807\n${ROOT_B64}\n\n\u2014 a AAAAAAE=\n`).treeSize,
+      2n ** 63n - 1n,
+    );
   });
 
   it("rejects a root hash that is not base64 of 32 bytes", () => {
-    for (const root of [encodeBase64(new Uint8Array(31)), encodeBase64(new Uint8Array(33)), "!".repeat(43) + "="]) {
+    for (
+      const root of [encodeBase64(new Uint8Array(31)), encodeBase64(new Uint8Array(33)), "!".repeat(43) + "="]
+    ) {
       assertCheckpointError(() => parseCheckpoint(`o\n1\n${root}\n\n\u2014 a AAAAAAE=\n`), /root hash/);
     }
   });
@@ -100,9 +116,16 @@ describe("checkpointKeyName() and checkpointKeyId()", () => {
   });
 
   it("checkpointKeyId() matches the Rekor v2 log IDs of the production and staging roots", () => {
-    const prod = parsePublicKey(decodeBase64("MCowBQYDK2VwAyEAt8rlp1knGwjfbcXAYPYAkn0XiLz1x8O4t0YkEhie244=")!);
-    assert.equal(encodeBase64(checkpointKeyId(prod, "log2025-1.rekor.sigstore.dev")), "zxGZFVvd0FEmjR8WrFwMdcAJ9vtaY/QXf44Y1wUeP6A=");
-    const stage = parsePublicKey(decodeBase64("MCowBQYDK2VwAyEAPn+AREHoBaZ7wgS1zBqpxmLSGnyhxXj4lFxSdWVB8o8=")!);
+    const prod = parsePublicKey(
+      decodeBase64("MCowBQYDK2VwAyEAt8rlp1knGwjfbcXAYPYAkn0XiLz1x8O4t0YkEhie244=")!,
+    );
+    assert.equal(
+      encodeBase64(checkpointKeyId(prod, "log2025-1.rekor.sigstore.dev")),
+      "zxGZFVvd0FEmjR8WrFwMdcAJ9vtaY/QXf44Y1wUeP6A=",
+    );
+    const stage = parsePublicKey(
+      decodeBase64("MCowBQYDK2VwAyEAPn+AREHoBaZ7wgS1zBqpxmLSGnyhxXj4lFxSdWVB8o8=")!,
+    );
     assert.equal(
       encodeBase64(checkpointKeyId(stage, "log2025-alpha1.rekor.sigstage.dev")),
       "8w1amZ2S5mJIQkQmPxdMuOrL/oJkvFg9MnQXmeOCXck=",
@@ -115,7 +138,10 @@ describe("checkpointKeyName() and checkpointKeyId()", () => {
         "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE2G2Y+2tabdTV5BcGiBIx0a9fAFwrkBbmLSGtks4L3qX6yYY0zufBnhC8Ur/iy55GhWP/9A/bY2LhC30M9+RYtw==",
       )!,
     );
-    assert.equal(encodeBase64(checkpointKeyId(key, "anything")), "wNI9atQGlz+VWfO6LRygH4QUfY/8W4RFwiT5i5WRgB0=");
+    assert.equal(
+      encodeBase64(checkpointKeyId(key, "anything")),
+      "wNI9atQGlz+VWfO6LRygH4QUfY/8W4RFwiT5i5WRgB0=",
+    );
   });
 });
 
@@ -130,7 +156,7 @@ describe("verifyCheckpoint() with generated keys", () => {
     assert.deepEqual(cp.rootHash, ROOT);
   });
 
-  it("accepts an ECDSA (Rekor v1) checkpoint whose origin is \"<host> - <tree ID>\"", async () => {
+  it('accepts an ECDSA (Rekor v1) checkpoint whose origin is "<host> - <tree ID>"', async () => {
     const key = await generateTestKey("ecdsa");
     const log = testLog(key.publicKey, { baseUrl: "https://rekor.example" });
     const note = await signedNote(key, log, { origin: "rekor.example - 1234" });
@@ -140,22 +166,31 @@ describe("verifyCheckpoint() with generated keys", () => {
   it("rejects an origin that is not the log's", async () => {
     const ed = await generateTestKey("ed25519");
     const edLog = testLog(ed.publicKey);
-    await assert.rejects(verifyCheckpoint(await signedNote(ed, edLog, { origin: "log.example.test - 1" }), edLog), {
-      code: "TLOG_CHECKPOINT",
-      message: /origin/,
-    });
+    await assert.rejects(
+      verifyCheckpoint(await signedNote(ed, edLog, { origin: "log.example.test - 1" }), edLog),
+      {
+        code: "TLOG_CHECKPOINT",
+        message: /origin/,
+      },
+    );
     const ec = await generateTestKey("ecdsa");
     const ecLog = testLog(ec.publicKey, { baseUrl: "https://rekor.example" });
-    await assert.rejects(verifyCheckpoint(await signedNote(ec, ecLog, { origin: "rekor.example.evil - 1" }), ecLog), {
-      code: "TLOG_CHECKPOINT",
-    });
+    await assert.rejects(
+      verifyCheckpoint(await signedNote(ec, ecLog, { origin: "rekor.example.evil - 1" }), ecLog),
+      {
+        code: "TLOG_CHECKPOINT",
+      },
+    );
   });
 
   it("rejects a checkpoint whose only signature has another name", async () => {
     const key = await generateTestKey("ed25519");
     const log = testLog(key.publicKey);
     const note = await signedNote(key, log, { name: "log.example.test.evil", origin: "log.example.test" });
-    await assert.rejects(verifyCheckpoint(note, log), { code: "TLOG_CHECKPOINT", message: /no signature by/ });
+    await assert.rejects(verifyCheckpoint(note, log), {
+      code: "TLOG_CHECKPOINT",
+      message: /no signature by/,
+    });
   });
 
   it("rejects a checkpoint whose signature carries another key hint", async () => {
@@ -192,7 +227,10 @@ describe("verifyCheckpoint() with generated keys", () => {
         note.replace(`${ROOT_B64}\n`, `${ROOT_B64}\nextension\n`),
       ];
       for (const t of tampered) {
-        await assert.rejects(verifyCheckpoint(t, log), { code: "TLOG_CHECKPOINT", message: /does not verify/ });
+        await assert.rejects(verifyCheckpoint(t, log), {
+          code: "TLOG_CHECKPOINT",
+          message: /does not verify/,
+        });
       }
     }
   });
@@ -236,7 +274,11 @@ describe("verifyCheckpoint() with conformance checkpoints", () => {
     const [name, url, origin] of [
       ["happy-path-v0.3", "https://rekor.sigstore.dev", /^rekor\.sigstore\.dev - \d+$/],
       ["intoto-with-custom-trust-root", "http://localhost:8000", /^localhost:8000 - \d+$/],
-      ["rekor2-happy-path", "https://log2025-alpha1.rekor.sigstage.dev", /^log2025-alpha1\.rekor\.sigstage\.dev$/],
+      [
+        "rekor2-happy-path",
+        "https://log2025-alpha1.rekor.sigstage.dev",
+        /^log2025-alpha1\.rekor\.sigstage\.dev$/,
+      ],
       ["rekor2-checkpoint-origin-not-first", "https://log2025-alpha1.rekor.sigstage.dev", /alpha1/],
       ["rekor2-checkpoint-two-sigs-cosigned", "https://log2025-alpha1.rekor.sigstage.dev", /alpha1/],
       ["rekor2-dsse-happy-path", "https://log2025-alpha3.rekor.sigstage.dev", /alpha3/],
@@ -262,8 +304,13 @@ describe("verifyCheckpoint() with conformance checkpoints", () => {
   ) {
     it(`rejects the checkpoint of ${name}`, async () => {
       const { envelope, tlogs } = checkpointOf(name);
-      const url = name.startsWith("rekor2") ? "https://log2025-alpha1.rekor.sigstage.dev" : "https://rekor.sigstore.dev";
-      await assert.rejects(verifyCheckpoint(envelope, logFor(tlogs, url)), { code: "TLOG_CHECKPOINT", message });
+      const url = name.startsWith("rekor2")
+        ? "https://log2025-alpha1.rekor.sigstage.dev"
+        : "https://rekor.sigstore.dev";
+      await assert.rejects(verifyCheckpoint(envelope, logFor(tlogs, url)), {
+        code: "TLOG_CHECKPOINT",
+        message,
+      });
     });
   }
 

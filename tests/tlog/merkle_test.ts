@@ -6,7 +6,16 @@ import { flipBit } from "./_helpers.ts";
 
 // RFC 6962 reference tree: the leaves and roots used by the certificate-transparency
 // test suites (see testdata/README.md). Reference MTH/PATH below follow RFC 6962 §2.1 literally.
-const LEAVES = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"]
+const LEAVES = [
+  "",
+  "00",
+  "10",
+  "2021",
+  "3031",
+  "40414243",
+  "5051525354555657",
+  "606162636465666768696a6b6c6d6e6f",
+]
   .map((h) => decodeHex(h)!);
 const ROOTS = [
   "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
@@ -58,7 +67,12 @@ describe("verifyInclusionProof()", () => {
     for (let n = 1; n <= 8; n++) {
       const rootHash = decodeHex(ROOTS[n - 1]!)!;
       for (let m = 0; m < n; m++) {
-        const proof = { index: BigInt(m), treeSize: BigInt(n), hashes: path(m, LEAVES.slice(0, n)), rootHash };
+        const proof = {
+          index: BigInt(m),
+          treeSize: BigInt(n),
+          hashes: path(m, LEAVES.slice(0, n)),
+          rootHash,
+        };
         assert.ok(verifyInclusionProof(hashLeaf(LEAVES[m]!), proof), `leaf ${m} of ${n}`);
       }
     }
@@ -87,7 +101,11 @@ describe("verifyInclusionProof()", () => {
         assert.equal(verifyInclusionProof(leaf, { ...base, rootHash: flipBit(rootHash, 31, 7) }), false);
         for (let i = 0; i < hashes.length; i++) {
           const tampered = hashes.map((h, j) => (j === i ? flipBit(h, i % 32, i % 8) : h));
-          assert.equal(verifyInclusionProof(leaf, { ...base, hashes: tampered }), false, `hash ${i} of ${m}/${n}`);
+          assert.equal(
+            verifyInclusionProof(leaf, { ...base, hashes: tampered }),
+            false,
+            `hash ${i} of ${m}/${n}`,
+          );
         }
       }
     }

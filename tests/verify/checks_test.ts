@@ -49,14 +49,20 @@ async function outcome(caseName: string, m: Mutation = {}): Promise<string> {
     ? `${dir}/trusted_root.json`
     : `${CONFORMANCE_DIR}/production/trusted_root.json`;
   const rootJson = JSON.parse(readFileSync(rootPath, "utf8"));
-  let artifact: Uint8Array = new Uint8Array(readFileSync(existsSync(`${dir}/artifact`) ? `${dir}/artifact` : `${assets}/a.txt`));
+  let artifact: Uint8Array = new Uint8Array(
+    readFileSync(existsSync(`${dir}/artifact`) ? `${dir}/artifact` : `${assets}/a.txt`),
+  );
   m.bundle?.(bundleJson);
   m.root?.(rootJson);
   if (m.artifact) artifact = m.artifact(artifact);
   try {
     await verifyBundle(parseBundle(bundleJson), { kind: "bytes", bytes: artifact }, {
       trustedRoot: parseTrustedRoot(rootJson),
-      signer: m.signer ?? { kind: "identity", policy: m.policy ?? { subject: { exact: IDENTITY }, issuer: ISSUER, extensions: [] } },
+      signer: m.signer ??
+        {
+          kind: "identity",
+          policy: m.policy ?? { subject: { exact: IDENTITY }, issuer: ISSUER, extensions: [] },
+        },
       now: m.now ?? new Date("2026-11-25T00:00:00Z"),
     });
     return "OK";
@@ -72,25 +78,40 @@ if (CONFORMANCE_DIR === undefined) {
   const tle = (b: Json) => b.verificationMaterial.tlogEntries[0];
   describe("verifyBundle() each check, alone", () => {
     it("accepts the unmodified bundles", async () => {
-      for (const name of ["happy-path-v0.1", "happy-path-v0.2", "happy-path-v0.3", "rekor2-happy-path", "happy-path-intoto-in-dsse-v3", "rekor2-dsse-happy-path"]) {
+      for (
+        const name of [
+          "happy-path-v0.1",
+          "happy-path-v0.2",
+          "happy-path-v0.3",
+          "rekor2-happy-path",
+          "happy-path-intoto-in-dsse-v3",
+          "rekor2-dsse-happy-path",
+        ]
+      ) {
         assert.equal(await outcome(name), "OK", name);
       }
     });
     it("policy: a different identity is POLICY_IDENTITY", async () => {
       assert.equal(
-        await outcome("happy-path-v0.3", { policy: { subject: { exact: `${IDENTITY}x` }, issuer: ISSUER, extensions: [] } }),
+        await outcome("happy-path-v0.3", {
+          policy: { subject: { exact: `${IDENTITY}x` }, issuer: ISSUER, extensions: [] },
+        }),
         "POLICY_IDENTITY",
       );
     });
     it("policy: a prefix of the identity is not a match", async () => {
       assert.equal(
-        await outcome("happy-path-v0.3", { policy: { subject: { exact: IDENTITY.slice(0, 40) }, issuer: ISSUER, extensions: [] } }),
+        await outcome("happy-path-v0.3", {
+          policy: { subject: { exact: IDENTITY.slice(0, 40) }, issuer: ISSUER, extensions: [] },
+        }),
         "POLICY_IDENTITY",
       );
     });
     it("policy: a different issuer is POLICY_ISSUER", async () => {
       assert.equal(
-        await outcome("happy-path-v0.3", { policy: { subject: { exact: IDENTITY }, issuer: "https://accounts.google.com", extensions: [] } }),
+        await outcome("happy-path-v0.3", {
+          policy: { subject: { exact: IDENTITY }, issuer: "https://accounts.google.com", extensions: [] },
+        }),
         "POLICY_ISSUER",
       );
     });
@@ -102,21 +123,29 @@ if (CONFORMANCE_DIR === undefined) {
       });
       assert.equal(await outcome("happy-path-v0.3", { policy: good }), "OK");
       assert.equal(
-        await outcome("happy-path-v0.3", { policy: githubPolicy({ identity: IDENTITY, ref: "refs/heads/other" }) }),
+        await outcome("happy-path-v0.3", {
+          policy: githubPolicy({ identity: IDENTITY, ref: "refs/heads/other" }),
+        }),
         "POLICY_EXTENSION",
       );
       assert.equal(
-        await outcome("happy-path-v0.3", { policy: githubPolicy({ repository: "sigstore-conformance/other" }) }),
+        await outcome("happy-path-v0.3", {
+          policy: githubPolicy({ repository: "sigstore-conformance/other" }),
+        }),
         "POLICY_EXTENSION",
       );
     });
     it("certificate: no trusted Fulcio CA is CERT_CHAIN", async () => {
-      assert.equal(await outcome("happy-path-v0.3", { root: (r) => (r.certificateAuthorities = []) }), "CERT_CHAIN");
+      assert.equal(
+        await outcome("happy-path-v0.3", { root: (r) => (r.certificateAuthorities = []) }),
+        "CERT_CHAIN",
+      );
     });
     it("certificate: a CA not valid at the signing time is CERT_CHAIN", async () => {
       assert.equal(
         await outcome("happy-path-v0.3", {
-          root: (r) => r.certificateAuthorities.forEach((ca: Json) => (ca.validFor = { start: "2030-01-01T00:00:00Z" })),
+          root: (r) =>
+            r.certificateAuthorities.forEach((ca: Json) => (ca.validFor = { start: "2030-01-01T00:00:00Z" })),
         }),
         "CERT_CHAIN",
       );
@@ -139,7 +168,8 @@ if (CONFORMANCE_DIR === undefined) {
     it("SCT: a CT log key not valid at the SCT time is SCT", async () => {
       assert.equal(
         await outcome("happy-path-v0.3", {
-          root: (r) => r.ctlogs.forEach((l: Json) => (l.publicKey.validFor = { start: "2030-01-01T00:00:00Z" })),
+          root: (r) =>
+            r.ctlogs.forEach((l: Json) => (l.publicKey.validFor = { start: "2030-01-01T00:00:00Z" })),
         }),
         "SCT",
       );
@@ -150,7 +180,8 @@ if (CONFORMANCE_DIR === undefined) {
     it("tlog: a log key not yet valid at the integrated time is TRUST_KEY_VALIDITY", async () => {
       assert.equal(
         await outcome("happy-path-v0.1", {
-          root: (r) => r.tlogs.forEach((l: Json) => (l.publicKey.validFor = { start: "2030-01-01T00:00:00Z" })),
+          root: (r) =>
+            r.tlogs.forEach((l: Json) => (l.publicKey.validFor = { start: "2030-01-01T00:00:00Z" })),
         }),
         "TRUST_KEY_VALIDITY",
       );
@@ -158,7 +189,12 @@ if (CONFORMANCE_DIR === undefined) {
     it("tlog: a tampered signed entry timestamp is TLOG_SET", async () => {
       assert.equal(
         await outcome("happy-path-v0.1", {
-          bundle: (b) => (tle(b).inclusionPromise.signedEntryTimestamp = flipBase64(tle(b).inclusionPromise.signedEntryTimestamp, 20)),
+          bundle: (
+            b,
+          ) => (tle(b).inclusionPromise.signedEntryTimestamp = flipBase64(
+            tle(b).inclusionPromise.signedEntryTimestamp,
+            20,
+          )),
         }),
         "TLOG_SET",
       );
@@ -174,7 +210,9 @@ if (CONFORMANCE_DIR === undefined) {
     it("tlog: a wrong proof index is TLOG_INCLUSION_PROOF", async () => {
       assert.equal(
         await outcome("happy-path-v0.3", {
-          bundle: (b) => (tle(b).inclusionProof.logIndex = String(Number(tle(b).inclusionProof.logIndex) + 1)),
+          bundle: (
+            b,
+          ) => (tle(b).inclusionProof.logIndex = String(Number(tle(b).inclusionProof.logIndex) + 1)),
         }),
         "TLOG_INCLUSION_PROOF",
       );
@@ -187,7 +225,9 @@ if (CONFORMANCE_DIR === undefined) {
             const [body, sigs] = env.split("\n\n");
             const line = sigs!.split("\n")[0]!;
             const [dash, name, sig] = line.split(" ");
-            tle(b).inclusionProof.checkpoint.envelope = `${body}\n\n${dash} ${name} ${flipBase64(sig!, 30)}\n`;
+            tle(b).inclusionProof.checkpoint.envelope = `${body}\n\n${dash} ${name} ${
+              flipBase64(sig!, 30)
+            }\n`;
           },
         }),
         "TLOG_CHECKPOINT",
@@ -203,7 +243,9 @@ if (CONFORMANCE_DIR === undefined) {
     });
     it("tlog: a Rekor v2 log key with no validity start is TRUST_KEY_VALIDITY", async () => {
       assert.equal(
-        await outcome("rekor2-happy-path", { root: (r) => r.tlogs.forEach((l: Json) => delete l.publicKey.validFor.start) }),
+        await outcome("rekor2-happy-path", {
+          root: (r) => r.tlogs.forEach((l: Json) => delete l.publicKey.validFor.start),
+        }),
         "TRUST_KEY_VALIDITY",
       );
     });
@@ -215,7 +257,9 @@ if (CONFORMANCE_DIR === undefined) {
     });
     it("tlog: an unknown entry kind is TLOG_KIND", async () => {
       assert.equal(
-        await outcome("happy-path-v0.3", { bundle: (b) => (tle(b).kindVersion = { kind: "rekord", version: "0.0.1" }) }),
+        await outcome("happy-path-v0.3", {
+          bundle: (b) => (tle(b).kindVersion = { kind: "rekord", version: "0.0.1" }),
+        }),
         "TLOG_KIND",
       );
     });
@@ -226,11 +270,16 @@ if (CONFORMANCE_DIR === undefined) {
       );
     });
     it("tlog: an integrated time in the future is TLOG_INTEGRATED_TIME", async () => {
-      assert.equal(await outcome("happy-path-v0.1", { now: new Date("2020-01-01T00:00:00Z") }), "TLOG_INTEGRATED_TIME");
+      assert.equal(
+        await outcome("happy-path-v0.1", { now: new Date("2020-01-01T00:00:00Z") }),
+        "TLOG_INTEGRATED_TIME",
+      );
     });
     it("time: a Rekor v2 bundle without a timestamp is TIME_MISSING", async () => {
       assert.equal(
-        await outcome("rekor2-happy-path", { bundle: (b) => delete b.verificationMaterial.timestampVerificationData }),
+        await outcome("rekor2-happy-path", {
+          bundle: (b) => delete b.verificationMaterial.timestampVerificationData,
+        }),
         "TIME_MISSING",
       );
     });
@@ -250,11 +299,15 @@ if (CONFORMANCE_DIR === undefined) {
     it("timestamp: a TSA missing from the trust root is TIMESTAMP_UNTRUSTED", async () => {
       assert.equal(
         await outcome("rekor2-happy-path", {
-          root: (r) => r.timestampAuthorities.forEach((t: Json) => (t.validFor = { start: "2030-01-01T00:00:00Z" })),
+          root: (r) =>
+            r.timestampAuthorities.forEach((t: Json) => (t.validFor = { start: "2030-01-01T00:00:00Z" })),
         }),
         "TIMESTAMP_UNTRUSTED",
       );
-      assert.equal(await outcome("rekor2-happy-path", { root: (r) => (r.timestampAuthorities = []) }), "TIMESTAMP_UNTRUSTED");
+      assert.equal(
+        await outcome("rekor2-happy-path", { root: (r) => (r.timestampAuthorities = []) }),
+        "TIMESTAMP_UNTRUSTED",
+      );
     });
     it("timestamp: the same token twice is TIMESTAMP", async () => {
       assert.equal(
@@ -269,21 +322,31 @@ if (CONFORMANCE_DIR === undefined) {
     });
     it("in-toto: an artifact that is not a subject is INTOTO_SUBJECT", async () => {
       assert.equal(
-        await outcome("happy-path-intoto-in-dsse-v3", { artifact: () => new TextEncoder().encode("not the subject") }),
+        await outcome("happy-path-intoto-in-dsse-v3", {
+          artifact: () => new TextEncoder().encode("not the subject"),
+        }),
         "INTOTO_SUBJECT",
       );
     });
     it("artifact: a message digest hint that differs is ARTIFACT_DIGEST", async () => {
       assert.equal(
         await outcome("rekor2-happy-path", {
-          bundle: (b) => (b.messageSignature.messageDigest.digest = flipBase64(b.messageSignature.messageDigest.digest, 0)),
+          bundle: (
+            b,
+          ) => (b.messageSignature.messageDigest.digest = flipBase64(
+            b.messageSignature.messageDigest.digest,
+            0,
+          )),
         }),
         "ARTIFACT_DIGEST",
       );
     });
     it("signer: a managed-key bundle verified by identity is KEY_MISMATCH, and a certificate bundle by key", async () => {
       assert.equal(await outcome("managed-key-happy-path"), "KEY_MISMATCH");
-      const pem = readFileSync(`${CONFORMANCE_DIR}/assets/bundle-verify/managed-key-happy-path/key.pub`, "utf8");
+      const pem = readFileSync(
+        `${CONFORMANCE_DIR}/assets/bundle-verify/managed-key-happy-path/key.pub`,
+        "utf8",
+      );
       const key = parsePublicKey(decodePem(pem)![0]!.der);
       assert.equal(await outcome("managed-key-happy-path", { signer: { kind: "key", key } }), "OK");
       assert.equal(await outcome("happy-path-v0.3", { signer: { kind: "key", key } }), "KEY_MISMATCH");
@@ -302,6 +365,9 @@ if (CONFORMANCE_DIR === undefined) {
     });
   });
   it("preAuthEncoding() matches the DSSE spec's layout", () => {
-    assert.equal(new TextDecoder().decode(preAuthEncoding("a/b", new Uint8Array([104, 105]))), "DSSEv1 3 a/b 2 hi");
+    assert.equal(
+      new TextDecoder().decode(preAuthEncoding("a/b", new Uint8Array([104, 105]))),
+      "DSSEv1 3 a/b 2 hi",
+    );
   });
 }
