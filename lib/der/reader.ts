@@ -100,11 +100,16 @@ export function derSequence(node: DerNode | undefined, what: string): DerNode[] 
   return derChildren(expectTag(node, TAG.SEQUENCE, what));
 }
 
+const oidCache = new Map<string, string>();
+
 /** Decodes an OBJECT IDENTIFIER to dotted form. */
 export function decodeOid(node: DerNode): string {
   expectTag(node, TAG.OID, "object identifier");
   const v = node.value;
   if (v.length === 0) fail("empty object identifier");
+  const key = String.fromCharCode(...v);
+  const cached = oidCache.get(key);
+  if (cached !== undefined) return cached;
   const arcs: string[] = [];
   let acc = 0n;
   let first = true;
@@ -125,7 +130,9 @@ export function decodeOid(node: DerNode): string {
       fail("truncated object identifier");
     }
   }
-  return arcs.join(".");
+  const oid = arcs.join(".");
+  if (oidCache.size < 10_000) oidCache.set(key, oid);
+  return oid;
 }
 
 /** Decodes an INTEGER as a bigint (two's complement). */

@@ -16,7 +16,7 @@
 
 import type { DsseEnvelope, MessageSignature, TransparencyLogEntry } from "../bundle/mod.ts";
 import { preAuthEncoding } from "../bundle/mod.ts";
-import { digest } from "../crypto/mod.ts";
+import { digest, HASH_LENGTH } from "../crypto/mod.ts";
 import type { HashAlgorithm } from "../crypto/mod.ts";
 import {
   bytesEqual,
@@ -317,7 +317,7 @@ function readHashAlgorithm(
 
 function readHexDigest(value: unknown, path: string, algorithm: HashAlgorithm): Uint8Array {
   const bytes = decodeHex(readString(value, path));
-  if (bytes === undefined || bytes.length !== digest(algorithm).length) {
+  if (bytes === undefined || bytes.length !== HASH_LENGTH[algorithm]) {
     throw new JsonShapeError(path, `is not a hex ${algorithm} digest`);
   }
   return bytes;

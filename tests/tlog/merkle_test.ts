@@ -4,8 +4,9 @@ import { computeRootFromProof, hashLeaf, hashNode, verifyInclusionProof } from "
 import { decodeHex, encodeHex } from "../../lib/encoding/mod.ts";
 import { flipBit } from "./_helpers.ts";
 
-// RFC 6962 reference tree: the leaves and roots used by the certificate-transparency
-// test suites (see testdata/README.md). Reference MTH/PATH below follow RFC 6962 §2.1 literally.
+// The RFC 6962 reference tree: the eight leaves and the roots of its prefixes used by the
+// certificate-transparency Merkle tests (also in transparency-dev/merkle's test constants).
+// The reference MTH and PATH below follow the definitions of RFC 6962 §2.1 literally.
 const LEAVES = [
   "",
   "00",

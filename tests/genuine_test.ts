@@ -1,0 +1,80 @@
+/**
+ * Genuine public-good bundles from the reference clients' published test
+ * assets (testdata/genuine, sources in testdata/README.md), each verified
+ * offline with the embedded trust root of its instance, through the
+ * library and through the CLI (with a file path or a sha256: digest).
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { parseBundleJson } from "../lib/bundle/mod.ts";
+import { decodeHex, decodePem } from "../lib/encoding/mod.ts";
+import { parsePublicKey } from "../lib/crypto/mod.ts";
+import { embeddedTrustedRoot } from "../lib/trust/mod.ts";
+import { type ArtifactInput, type SignerPolicy, verifyBundle } from "../lib/verify/mod.ts";
+import { runCli } from "./_support/cli.ts";
+import { TESTDATA } from "./_support/paths.ts";
+
+const dir = `${TESTDATA}/genuine`;
+const cases = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+
+function load(name: string) {
+  const base = `${dir}/${name}`;
+  const text = (f: string) => readFileSync(`${base}/${f}`, "utf8").trim();
+  const has = (f: string) => existsSync(`${base}/${f}`);
+  const instance = text("instance") as "production" | "staging";
+  const signer: SignerPolicy = has("key.pub")
+    ? { kind: "key", key: parsePublicKey(decodePem(text("key.pub"))![0]!.der) }
+    : { kind: "identity", policy: { subject: { exact: text("identity") }, issuer: text("issuer"), extensions: [] } };
+  const artifact: ArtifactInput = has("artifact")
+    ? { kind: "bytes", bytes: new Uint8Array(readFileSync(`${base}/artifact`)) }
+    : { kind: "digest", digests: new Map([["sha256", decodeHex(text("digest").replace(/^sha256:/, ""))!]]) };
+  const input = has("artifact") ? `${base}/artifact` : text("digest");
+  const signerArgs = has("key.pub")
+    ? ["--key", `${base}/key.pub`]
+    : ["--cert-identity", text("identity"), "--cert-oidc-issuer", text("issuer")];
+  return { base, instance, signer, artifact, input, signerArgs, bundleText: text("bundle.sigstore.json") };
+}
+
+describe("genuine public-good bundles verify offline with the embedded trust root", () => {
+  it("has at least 30 of them", () => assert.ok(cases.length >= 30, `only ${cases.length} bundles`));
+  for (const name of cases) {
+    it(`${name} verifies in-process`, async () => {
+      const c = load(name);
+      const result = await verifyBundle(parseBundleJson(c.bundleText), c.artifact, {
+        trustedRoot: embeddedTrustedRoot(c.instance),
+        signer: c.signer,
+        now: new Date(),
+      });
+      assert.ok(result.verifiedTimes.length >= 1);
+      assert.ok(result.tlogEntries.length >= 1);
+    });
+    it(`${name} verifies through the CLI`, async () => {
+      const c = load(name);
+      const run = await runCli([
+        ...(c.instance === "staging" ? ["--staging"] : []),
+        "verify",
+        "identity",
+        "--offline",
+        "--bundle",
+        `${c.base}/bundle.sigstore.json`,
+        ...c.signerArgs,
+        c.input,
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+    });
+    it(`${name} is refused by the other instance's trust root`, async () => {
+      const c = load(name);
+      await assert.rejects(
+        verifyBundle(parseBundleJson(c.bundleText), c.artifact, {
+          trustedRoot: embeddedTrustedRoot(c.instance === "staging" ? "production" : "staging"),
+          signer: c.signer,
+          now: new Date(),
+        }),
+      );
+    });
+  }
+});
