@@ -24,7 +24,9 @@ const GENUINE = `${ROOT}testdata/genuine`;
 
 /** For each bundle version, the first genuine message-signature bundle of that version. */
 function pickCases(): { version: string; dir: string }[] {
-  const names = readdirSync(GENUINE, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
+  const names = readdirSync(GENUINE, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) =>
+    d.name
+  )
     .sort();
   const out: { version: string; dir: string }[] = [];
   for (const version of ["0.1", "0.2", "0.3"]) {
@@ -63,7 +65,10 @@ for (const { version, dir } of cases) {
   const c = loadCase(dir);
   const options = {
     trustedRoot: embeddedTrustedRoot(c.instance),
-    signer: { kind: "identity" as const, policy: { subject: { exact: c.identity }, issuer: c.issuer, extensions: [] } },
+    signer: {
+      kind: "identity" as const,
+      policy: { subject: { exact: c.identity }, issuer: c.issuer, extensions: [] },
+    },
   };
   for (let i = 0; i < 50; i++) await verifyBundle(c.bundle, c.artifact, options); // warm-up
   const n = 2000;
@@ -71,7 +76,9 @@ for (const { version, dir } of cases) {
   for (let i = 0; i < n; i++) await verifyBundle(c.bundle, c.artifact, options);
   const ms = performance.now() - t0;
   console.log(
-    `verify v${version} ${dir}: ${(n / (ms / 1000)).toFixed(0)} verifications/s (${(ms / n * 1000).toFixed(0)} µs each)`,
+    `verify v${version} ${dir}: ${(n / (ms / 1000)).toFixed(0)} verifications/s (${
+      (ms / n * 1000).toFixed(0)
+    } µs each)`,
   );
 }
 
@@ -114,10 +121,18 @@ for (const { version, dir } of cases) {
   const t0 = performance.now();
   await digestStream("sha256", chunks());
   const s = (performance.now() - t0) / 1000;
-  console.log(`streamed sha256 hashing: ${(size / s / 1e9).toFixed(2)} GB/s (${size / 2 ** 20} MiB in ${s.toFixed(2)} s)`);
+  console.log(
+    `streamed sha256 hashing: ${(size / s / 1e9).toFixed(2)} GB/s (${size / 2 ** 20} MiB in ${
+      s.toFixed(2)
+    } s)`,
+  );
   const t1 = performance.now();
   const h = createHash("sha256");
   for (let i = 0; i < size / chunk.length; i++) h.update(chunk);
   h.digest();
-  console.log(`  node:crypto baseline on the same data: ${(size / ((performance.now() - t1) / 1000) / 1e9).toFixed(2)} GB/s`);
+  console.log(
+    `  node:crypto baseline on the same data: ${
+      (size / ((performance.now() - t1) / 1000) / 1e9).toFixed(2)
+    } GB/s`,
+  );
 }

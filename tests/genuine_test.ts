@@ -19,7 +19,8 @@ import { runCli } from "./_support/cli.ts";
 import { TESTDATA } from "./_support/paths.ts";
 
 const dir = `${TESTDATA}/genuine`;
-const cases = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const cases = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
+  .sort();
 
 function load(name: string) {
   const base = `${dir}/${name}`;
@@ -28,7 +29,10 @@ function load(name: string) {
   const instance = text("instance") as "production" | "staging";
   const signer: SignerPolicy = has("key.pub")
     ? { kind: "key", key: parsePublicKey(decodePem(text("key.pub"))![0]!.der) }
-    : { kind: "identity", policy: { subject: { exact: text("identity") }, issuer: text("issuer"), extensions: [] } };
+    : {
+      kind: "identity",
+      policy: { subject: { exact: text("identity") }, issuer: text("issuer"), extensions: [] },
+    };
   const artifact: ArtifactInput = has("artifact")
     ? { kind: "bytes", bytes: new Uint8Array(readFileSync(`${base}/artifact`)) }
     : { kind: "digest", digests: new Map([["sha256", decodeHex(text("digest").replace(/^sha256:/, ""))!]]) };
@@ -36,12 +40,39 @@ function load(name: string) {
   const signerArgs = has("key.pub")
     ? ["--key", `${base}/key.pub`]
     : ["--cert-identity", text("identity"), "--cert-oidc-issuer", text("issuer")];
-  return { base, instance, signer, artifact, input, signerArgs, bundleText: text("bundle.sigstore.json") };
+  // A genuine bundle that a strict verifier must refuse names the expected error code in `expect-error`.
+  const expectError = has("expect-error") ? text("expect-error").split(/\s/)[0] : undefined;
+  return {
+    base,
+    instance,
+    signer,
+    artifact,
+    input,
+    signerArgs,
+    expectError,
+    bundleText: text("bundle.sigstore.json"),
+  };
 }
 
 describe("genuine public-good bundles verify offline with the embedded trust root", () => {
-  it("has at least 30 of them", () => assert.ok(cases.length >= 30, `only ${cases.length} bundles`));
-  for (const name of cases) {
+  it("has at least 30 that verify", () => {
+    const accepted = cases.filter((n) => !existsSync(`${dir}/${n}/expect-error`));
+    assert.ok(accepted.length >= 30, `only ${accepted.length} bundles`);
+  });
+  for (const name of cases.filter((n) => existsSync(`${dir}/${n}/expect-error`))) {
+    it(`${name} is refused as its expect-error file says`, async () => {
+      const c = load(name);
+      await assert.rejects(
+        verifyBundle(parseBundleJson(c.bundleText), c.artifact, {
+          trustedRoot: embeddedTrustedRoot(c.instance),
+          signer: c.signer,
+          now: new Date(),
+        }),
+        (e: unknown) => (e as { code?: string }).code === c.expectError,
+      );
+    });
+  }
+  for (const name of cases.filter((n) => !existsSync(`${dir}/${n}/expect-error`))) {
     it(`${name} verifies in-process`, async () => {
       const c = load(name);
       const result = await verifyBundle(parseBundleJson(c.bundleText), c.artifact, {

@@ -148,5 +148,9 @@ async function dispatch(args: readonly string[], io: CliIo): Promise<number> {
     }
     return await runVerify(sub, flags, inputs, io);
   }
+  if (command === "sign" || command === "attest" || command === "get-identity-token") {
+    io.stderr(`error: ${command} is not available yet in sigstore-ts: this release only verifies\n`);
+    return EXIT.FAILED;
+  }
   throw new UsageError(`Unknown command ${JSON.stringify(command)}`);
 }
