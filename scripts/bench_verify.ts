@@ -33,7 +33,8 @@ function pickCases(): { version: string; dir: string }[] {
     const dir = names.find((n) => {
       const b = parseBundleJson(readFileSync(`${GENUINE}/${n}/bundle.sigstore.json`, "utf8"));
       return b.version === version && b.content.kind === "messageSignature" &&
-        b.verificationContent.kind !== "publicKey" && existsSync(`${GENUINE}/${n}/identity`);
+        b.verificationContent.kind !== "publicKey" && existsSync(`${GENUINE}/${n}/identity`) &&
+        !existsSync(`${GENUINE}/${n}/expect-error`);
     });
     if (dir !== undefined) out.push({ version, dir });
   }
