@@ -13,6 +13,7 @@ import { decodeBitStringBytes, decodeOid, derSequence, parseDer, TAG } from "../
 import { ParseError } from "../errors/mod.ts";
 import { encodeBase64 } from "../encoding/mod.ts";
 import type { HashAlgorithm } from "./digest.ts";
+import { precomputedVerifier } from "./_fixed_key_ecdsa.ts";
 
 /** Named elliptic curves. */
 export type EcCurve = "P-256" | "P-384" | "P-521";
@@ -149,6 +150,10 @@ export async function verifySignature(
   const hash = options.hash ?? defaultHash(key);
   const padding = options.rsaPadding ?? "pkcs1v15";
   try {
+    if (key.kind === "ecdsa") {
+      const fast = precomputedVerifier(key.curve, encodeBase64(key.spki), key.point);
+      if (fast !== undefined) return fast(data, signature, hash);
+    }
     const cryptoKey = await importKey(key, hash, padding);
     if (key.kind === "ecdsa") {
       const raw = ecdsaDerToRaw(signature, key.curve);
