@@ -11,6 +11,7 @@ import { encodeHex, utf8Encode } from "../encoding/mod.ts";
 import { ConfigError } from "../errors/mod.ts";
 import { type EmbeddedDocument, PRODUCTION, STAGING } from "./_embedded_data.ts";
 import { parseTrustedRootJson } from "./parse_trusted_root.ts";
+import { parseSigningConfigJson, type SigningConfig } from "./signing_config.ts";
 import type { TrustedRoot } from "./types.ts";
 
 /** The public-good instances whose trust roots are embedded. */
@@ -61,4 +62,17 @@ export function embeddedTrustedRoot(instance: EmbeddedInstance = "production"): 
     cache.set(instance, root);
   }
   return root;
+}
+
+/**
+ * The embedded SigningConfig of a public-good instance; `rekorV2` picks the
+ * opt-in configuration that writes to Rekor v2.
+ */
+export function embeddedSigningConfig(
+  instance: EmbeddedInstance = "production",
+  rekorV2 = false,
+): SigningConfig {
+  return parseSigningConfigJson(
+    embeddedDocument(instance, rekorV2 ? "signing_config_rekor_v2.v0.2.json" : "signing_config.v0.2.json"),
+  );
 }

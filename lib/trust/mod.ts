@@ -12,3 +12,5 @@ export { describePeriod, isValidAt } from "./validity.ts";
 export { EMBEDDED_TRUST_SOURCES, embeddedDocument, embeddedTrustedRoot } from "./embedded.ts";
 export type { EmbeddedInstance, EmbeddedTrustSource } from "./embedded.ts";
 export type { CertificateAuthority, TransparencyLogInstance, TrustedRoot, ValidityPeriod } from "./types.ts";
+export { parseSigningConfig, parseSigningConfigJson, selectServices } from "./signing_config.ts";
+export type { Service, ServiceSelector, SigningConfig } from "./signing_config.ts";

@@ -9,11 +9,13 @@ import { JsonShapeError, readObject, readString } from "../encoding/mod.ts";
 import { ParseError } from "../errors/mod.ts";
 import { parseTrustedRoot } from "./parse_trusted_root.ts";
 import type { TrustedRoot } from "./types.ts";
+import { parseSigningConfig, type SigningConfig } from "./signing_config.ts";
 
-/** A parsed ClientTrustConfig. The signing config stays JSON until signing needs it. */
+/** A parsed ClientTrustConfig. */
 export interface ClientTrustConfig {
   readonly trustedRoot: TrustedRoot;
-  readonly signingConfig: unknown;
+  /** The signing config, or `undefined` when the file has none (verification only). */
+  readonly signingConfig: SigningConfig | undefined;
 }
 
 const MEDIA_TYPE = "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json";
@@ -37,9 +39,9 @@ export function parseClientTrustConfigJson(text: string): ClientTrustConfig {
     }
     return {
       trustedRoot: parseTrustedRoot(root.trustedRoot, "trustedRoot"),
-      signingConfig: root.signingConfig === undefined
+      signingConfig: root.signingConfig === undefined || root.signingConfig === null
         ? undefined
-        : readObject(root.signingConfig, "signingConfig"),
+        : parseSigningConfig(root.signingConfig, "signingConfig"),
     };
   } catch (e) {
     if (e instanceof JsonShapeError) {
