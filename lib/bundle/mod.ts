@@ -15,3 +15,5 @@ export type {
   TransparencyLogEntry,
   VerificationContent,
 } from "./types.ts";
+export { buildBundleJson, BUNDLE_V03_MEDIA_TYPE } from "./serialize.ts";
+export type { BundleParts } from "./serialize.ts";
