@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { SigstoreError } from "../errors/mod.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { runVerify, type VerifyFlags } from "./verify_command.ts";
+import { runGetIdentityToken, runSign, type SignDependencies, type SignFlags } from "./sign_command.ts";
 
 export type { CliIo } from "./io.ts";
 export { EXIT, UsageError } from "./io.ts";
@@ -20,6 +21,14 @@ export const VERSION = "0.1.0";
 const USAGE = `usage: sigstore-ts [--staging | --trust-config FILE | --trusted-root FILE] COMMAND ...
 
 Commands:
+  sign FILE...     sign files: [--identity-token T] [--bundle F] [--signature F] [--certificate F]
+                   [--output-directory D] [--no-default-files] [--overwrite] [--rekor-version 1|2]
+                   [--oidc-issuer URL] [--oidc-client-id ID] [--oidc-client-secret S]
+                   [--oidc-disable-ambient-providers] [--oauth-force-oob]
+  attest FILE...   sign an in-toto statement about files: --predicate FILE --predicate-type URI [sign flags]
+  get-identity-token  print an OIDC identity token (ambient, browser, out-of-band or device flow)
+  sign-bundle      the conformance-suite form: [--in-toto] --identity-token T --bundle OUT
+                   [--trusted-root FILE] [--signing-config FILE] FILE
   verify identity  --cert-identity ID --cert-oidc-issuer URL [--bundle FILE] [--offline] FILE_OR_DIGEST...
                    or --key PUBLIC_KEY.pem for bundles signed with a managed key
   verify github    [--cert-identity ID] [--trigger EVENT] [--sha SHA] [--name NAME]
@@ -37,7 +46,7 @@ Options:
   -h, --help    show this help
   --version     show the version
 
-Exit status: 0 all verified, 1 a verification failed, 2 usage error.
+Exit status: 0 success, 1 a verification or signing failure, 2 usage error.
 `;
 
 const OPTIONS = {
@@ -57,6 +66,24 @@ const OPTIONS = {
   repository: { type: "string" },
   ref: { type: "string" },
   json: { type: "boolean" },
+  signature: { type: "string" },
+  "output-signature": { type: "string" },
+  certificate: { type: "string" },
+  "output-certificate": { type: "string" },
+  "output-directory": { type: "string" },
+  "no-default-files": { type: "boolean" },
+  overwrite: { type: "boolean" },
+  "identity-token": { type: "string" },
+  "oidc-issuer": { type: "string" },
+  "oidc-client-id": { type: "string" },
+  "oidc-client-secret": { type: "string" },
+  "oidc-disable-ambient-providers": { type: "boolean" },
+  "oauth-force-oob": { type: "boolean" },
+  "rekor-version": { type: "string" },
+  predicate: { type: "string" },
+  "predicate-type": { type: "string" },
+  "in-toto": { type: "boolean" },
+  "signing-config": { type: "string" },
   verbose: { type: "boolean", short: "v" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
@@ -65,9 +92,9 @@ const OPTIONS = {
 const GITHUB_ONLY = ["trigger", "sha", "name", "repository", "ref"] as const;
 
 /** Runs the CLI with `args` (without the program name); returns the exit code. */
-export async function main(args: readonly string[], io: CliIo): Promise<number> {
+export async function main(args: readonly string[], io: CliIo, deps: SignDependencies = {}): Promise<number> {
   try {
-    return await dispatch(args, io);
+    return await dispatch(args, io, deps);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`error: ${e.message}\n(run sigstore-ts --help for usage)\n`);
@@ -82,7 +109,7 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-async function dispatch(args: readonly string[], io: CliIo): Promise<number> {
+async function dispatch(args: readonly string[], io: CliIo, deps: SignDependencies): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true, strict: true });
@@ -148,9 +175,27 @@ async function dispatch(args: readonly string[], io: CliIo): Promise<number> {
     }
     return await runVerify(sub, flags, inputs, io);
   }
-  if (command === "sign" || command === "attest" || command === "get-identity-token") {
-    io.stderr(`error: ${command} is not available yet in sigstore-ts: this release only verifies\n`);
-    return EXIT.FAILED;
+  if (command === "sign" || command === "attest" || command === "sign-bundle" || command === "get-identity-token") {
+    const flags: SignFlags = {
+      ...values,
+      signature: values.signature ?? values["output-signature"],
+      certificate: values.certificate ?? values["output-certificate"],
+      "identity-token": values["identity-token"] ?? env.SIGSTORE_IDENTITY_TOKEN,
+      "oidc-client-id": values["oidc-client-id"] ?? env.SIGSTORE_OAUTH_CLIENT_ID,
+      "oidc-client-secret": values["oidc-client-secret"] ?? env.SIGSTORE_OAUTH_CLIENT_SECRET,
+      "oidc-issuer": values["oidc-issuer"] ?? env.SIGSTORE_OAUTH_ISSUER,
+      // The conformance protocol names a fresh output path; it is written even if it exists.
+      overwrite: command === "sign-bundle" ? true : values.overwrite,
+    };
+    if (command === "get-identity-token") {
+      if (rest.length > 0) throw new UsageError("get-identity-token takes no arguments");
+      return await runGetIdentityToken(flags, io, deps);
+    }
+    if (command !== "attest" && (values.predicate !== undefined || values["predicate-type"] !== undefined)) {
+      throw new UsageError("--predicate and --predicate-type are options of attest");
+    }
+    if (command === "sign-bundle" && flags.bundle === undefined) throw new UsageError("sign-bundle needs --bundle");
+    return await runSign(command === "attest" ? "attest" : "sign", flags, rest, io, deps);
   }
   throw new UsageError(`Unknown command ${JSON.stringify(command)}`);
 }

@@ -81,7 +81,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           if (req.body !== undefined) init.body = req.body as BodyInit;
           const response = await doFetch(url, init);
           const body = new Uint8Array(await response.arrayBuffer());
-          if (response.status >= 500 && attempt < retries) {
+          if (response.status >= 500) {
             lastProblem = `HTTP ${response.status}`;
             continue;
           }

@@ -1,0 +1,195 @@
+/**
+ * `sign`, `attest`, `get-identity-token` and the conformance alias
+ * `sign-bundle`. Outputs are planned and refused-if-existing before any
+ * network call, inputs are read before the token is fetched, and each
+ * input's files are written all-or-nothing after its bundle has passed our
+ * own verifier. The identity token is never printed, except by
+ * `get-identity-token`, whose job it is.
+ *
+ * @module
+ */
+
+import { basename } from "node:path";
+import { digest } from "../crypto/mod.ts";
+import { encodeBase64, encodeHex, encodePem } from "../encoding/mod.ts";
+import { ConfigError } from "../errors/mod.ts";
+import { createHttpClient, type HttpClient } from "../net/mod.ts";
+import { createNodeOidcEnvironment, getIdentityToken, identityOf } from "../oidc/mod.ts";
+import { createSigner } from "../sign/mod.ts";
+import {
+  embeddedSigningConfig,
+  embeddedTrustedRoot,
+  parseClientTrustConfigJson,
+  parseSigningConfigJson,
+  parseTrustedRootJson,
+  type SigningConfig,
+  type TrustedRoot,
+} from "../trust/mod.ts";
+import { readBinaryFile, readTextFile } from "./files.ts";
+import { type CliIo, EXIT, UsageError } from "./io.ts";
+import { type InputOutputs, type OutputFlags, planOutputs, writeFilesAtomically } from "./outputs.ts";
+
+/** Flags of the signing commands. */
+export interface SignFlags extends OutputFlags {
+  readonly staging?: boolean | undefined;
+  readonly "trust-config"?: string | undefined;
+  readonly "trusted-root"?: string | undefined;
+  readonly "signing-config"?: string | undefined;
+  readonly "identity-token"?: string | undefined;
+  readonly "oidc-issuer"?: string | undefined;
+  readonly "oidc-client-id"?: string | undefined;
+  readonly "oidc-client-secret"?: string | undefined;
+  readonly "oidc-disable-ambient-providers"?: boolean | undefined;
+  readonly "oauth-force-oob"?: boolean | undefined;
+  readonly "rekor-version"?: string | undefined;
+  readonly predicate?: string | undefined;
+  readonly "predicate-type"?: string | undefined;
+  readonly "in-toto"?: boolean | undefined;
+  readonly verbose?: boolean | undefined;
+}
+
+/** Injected pieces, for tests: the HTTP client. */
+export interface SignDependencies {
+  readonly http?: HttpClient;
+}
+
+/** The trust root and signing config the flags name. */
+function selectSigningTrust(flags: SignFlags): { trustedRoot: TrustedRoot; signingConfig: SigningConfig } {
+  const sources = [
+    flags.staging ? "--staging" : "",
+    flags["trust-config"] ? "--trust-config" : "",
+    flags["trusted-root"] ? "--trusted-root" : "",
+  ].filter(Boolean);
+  if (sources.length > 1) throw new UsageError(`${sources.join(" and ")} cannot be used together`);
+  if (flags["trust-config"]) {
+    const config = parseClientTrustConfigJson(readTextFile(flags["trust-config"], "trust config"));
+    const signingConfig = flags["signing-config"]
+      ? parseSigningConfigJson(readTextFile(flags["signing-config"], "signing config"))
+      : config.signingConfig;
+    if (signingConfig === undefined) {
+      throw new ConfigError("CONFIG", "The trust config has no signingConfig: signing needs one");
+    }
+    return { trustedRoot: config.trustedRoot, signingConfig };
+  }
+  const instance = flags.staging ? "staging" : "production";
+  const rekorV2 = flags["rekor-version"] === "2";
+  const trustedRoot = flags["trusted-root"]
+    ? parseTrustedRootJson(readTextFile(flags["trusted-root"], "trusted root"))
+    : embeddedTrustedRoot(instance);
+  const signingConfig = flags["signing-config"]
+    ? parseSigningConfigJson(readTextFile(flags["signing-config"], "signing config"))
+    : embeddedSigningConfig(instance, rekorV2);
+  return { trustedRoot, signingConfig };
+}
+
+function rekorVersion(flags: SignFlags): 1 | 2 | undefined {
+  const v = flags["rekor-version"];
+  if (v === undefined) return undefined;
+  if (v !== "1" && v !== "2") throw new UsageError(`--rekor-version must be 1 or 2, not ${JSON.stringify(v)}`);
+  return v === "1" ? 1 : 2;
+}
+
+async function obtainToken(flags: SignFlags, io: CliIo, http: HttpClient, signingConfig: SigningConfig) {
+  const issuerUrl = flags["oidc-issuer"] ?? signingConfig.oidcUrls[0]?.url;
+  if (issuerUrl === undefined && flags["identity-token"] === undefined) {
+    throw new ConfigError("CONFIG", "No OIDC issuer: the signing config lists none and --oidc-issuer is not given");
+  }
+  const options = {
+    issuerUrl: issuerUrl ?? "",
+    clientId: flags["oidc-client-id"] ?? "sigstore",
+    ...(flags["identity-token"] !== undefined ? { explicitToken: flags["identity-token"] } : {}),
+    ...(flags["oidc-client-secret"] !== undefined ? { clientSecret: flags["oidc-client-secret"] } : {}),
+    ...(flags["oidc-disable-ambient-providers"] ? { disableAmbient: true } : {}),
+    ...(flags["oauth-force-oob"] ? { forceOob: true } : {}),
+  };
+  return await getIdentityToken(options, createNodeOidcEnvironment({ env: io.env, http, write: io.stderr }));
+}
+
+/** `get-identity-token`: prints a token on stdout. */
+export async function runGetIdentityToken(flags: SignFlags, io: CliIo, deps: SignDependencies = {}): Promise<number> {
+  const http = deps.http ?? createHttpClient();
+  const { signingConfig } = selectSigningTrust(flags);
+  const token = await obtainToken(flags, io, http, signingConfig);
+  io.stdout(`${token.token}\n`);
+  return EXIT.OK;
+}
+
+/** Builds the in-toto Statement `attest` signs. */
+function buildStatement(input: string, bytes: Uint8Array, predicateType: string, predicate: unknown): Uint8Array {
+  const statement = {
+    _type: "https://in-toto.io/Statement/v1",
+    subject: [{ name: basename(input), digest: { sha256: encodeHex(digest("sha256", bytes)) } }],
+    predicateType,
+    predicate,
+  };
+  return new TextEncoder().encode(JSON.stringify(statement));
+}
+
+/** `sign` / `attest` / `sign-bundle`; returns the exit code. */
+export async function runSign(
+  command: "sign" | "attest",
+  flags: SignFlags,
+  inputs: readonly string[],
+  io: CliIo,
+  deps: SignDependencies = {},
+): Promise<number> {
+  if (inputs.length === 0) throw new UsageError(`Nothing to ${command}: give one or more files`);
+  const version = rekorVersion(flags);
+  let predicate: unknown;
+  if (command === "attest") {
+    if (flags.predicate === undefined || flags["predicate-type"] === undefined) {
+      throw new UsageError("attest needs --predicate FILE and --predicate-type URI");
+    }
+    const text = readTextFile(flags.predicate, "predicate");
+    try {
+      predicate = JSON.parse(text);
+    } catch (e) {
+      throw new UsageError(`Predicate ${JSON.stringify(flags.predicate)} is not JSON: ${(e as Error).message}`);
+    }
+    if (typeof predicate !== "object" || predicate === null || Array.isArray(predicate)) {
+      throw new UsageError(`Predicate ${JSON.stringify(flags.predicate)} must be a JSON object`);
+    }
+  }
+  // Everything that can be checked offline is checked before the first network call.
+  const plans = planOutputs(inputs, flags);
+  const contents = inputs.map((input) => readBinaryFile(input, "input"));
+  const { trustedRoot, signingConfig } = selectSigningTrust(flags);
+  const http = deps.http ?? createHttpClient();
+  const token = await obtainToken(flags, io, http, signingConfig);
+  const identity = identityOf(token.claims);
+  const signer = await createSigner(
+    { token: token.token, identity: identity.identity, challenge: identity.challenge },
+    { trustedRoot, signingConfig, http, now: io.now, rekorVersion: version },
+  );
+  io.stderr(`Using a certificate for ${identity.identity} (token from ${token.source})\n`);
+  for (let i = 0; i < plans.length; i++) {
+    const plan = plans[i]!;
+    const bytes = contents[i]!;
+    const signed = command === "sign" && !flags["in-toto"]
+      ? await signer.signArtifact(bytes)
+      : await signer.signStatement(
+        command === "attest" ? buildStatement(plan.input, bytes, flags["predicate-type"]!, predicate) : bytes,
+      );
+    writeOutputs(plan, signed);
+    io.stderr(`OK: ${plan.input}${describeWritten(plan)}\n`);
+  }
+  return EXIT.OK;
+}
+
+function writeOutputs(
+  plan: InputOutputs,
+  signed: { bundle: unknown; certificate: Uint8Array; signature: Uint8Array },
+): void {
+  const files: { path: string; contents: string }[] = [];
+  if (plan.bundle !== undefined) files.push({ path: plan.bundle, contents: `${JSON.stringify(signed.bundle)}\n` });
+  if (plan.signature !== undefined) files.push({ path: plan.signature, contents: `${encodeBase64(signed.signature)}\n` });
+  if (plan.certificate !== undefined) {
+    files.push({ path: plan.certificate, contents: encodePem("CERTIFICATE", signed.certificate) });
+  }
+  writeFilesAtomically(files);
+}
+
+function describeWritten(plan: InputOutputs): string {
+  const outs = [plan.bundle, plan.signature, plan.certificate].filter((p) => p !== undefined);
+  return outs.length ? ` (wrote ${outs.join(", ")})` : "";
+}

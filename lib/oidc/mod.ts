@@ -1,0 +1,44 @@
+/**
+ * OIDC identity tokens for signing (protocol reference §4.1, §4.2):
+ * explicit tokens, ambient CI credentials (GitHub Actions, Google Cloud,
+ * Buildkite, GitLab CI, CircleCI), interactive sign-in (authorization code
+ * with PKCE via browser or out of band, and the RFC 8628 device flow), and
+ * claim decoding and checks. Runtime services are injected through
+ * {@linkcode OidcEnvironment}; {@linkcode createNodeOidcEnvironment} builds
+ * one from Node APIs.
+ *
+ * Token signatures are not verified here; Fulcio does that.
+ *
+ * @example
+ * ```ts ignore
+ * import { createNodeOidcEnvironment, getIdentityToken } from "./mod.ts";
+ *
+ * const { token, source } = await getIdentityToken(
+ *   { issuerUrl: "https://oauth2.sigstore.dev/auth" },
+ *   createNodeOidcEnvironment(),
+ * );
+ * ```
+ *
+ * @module
+ */
+
+export { getIdentityToken } from "./get_identity_token.ts";
+export type { GetIdentityTokenOptions, IdentityToken, TokenSource } from "./get_identity_token.ts";
+export { checkIdentityToken, decodeIdentityToken, identityOf } from "./identity_token.ts";
+export type {
+  CheckIdentityTokenOptions,
+  FederatedClaims,
+  IdentityClaims,
+  TokenIdentity,
+} from "./identity_token.ts";
+export { detectAmbientToken } from "./ambient.ts";
+export type { AmbientSource, AmbientToken } from "./ambient.ts";
+export { getTokenByAuthorizationCode, OOB_REDIRECT_URI } from "./authorization_code.ts";
+export type { AuthorizationCodeOptions } from "./authorization_code.ts";
+export { DEVICE_CODE_GRANT_TYPE, getTokenByDeviceAuthorization } from "./device_authorization.ts";
+export type { DeviceAuthorizationOptions } from "./device_authorization.ts";
+export { discoverIssuer } from "./discovery.ts";
+export type { IssuerMetadata } from "./discovery.ts";
+export type { LoopbackServer, OidcEnvironment } from "./environment.ts";
+export { createNodeOidcEnvironment } from "./node_environment.ts";
+export type { NodeOidcEnvironmentOptions } from "./node_environment.ts";
