@@ -1,0 +1,129 @@
+/**
+ * Fulcio v2 `signingCert`: a short-lived code-signing certificate for the
+ * ephemeral key, bound to the identity token. The request proves possession
+ * of the key by signing the token's identity (email, or subject); the answer
+ * is checked before use: the leaf holds our key, chains to a trusted Fulcio
+ * CA now, carries a valid SCT and names the token's identity.
+ *
+ * @module
+ */
+
+import { bytesEqual, decodePem, encodePem, utf8Encode } from "../encoding/mod.ts";
+import { NetworkError, VerificationError } from "../errors/mod.ts";
+import { type HttpClient, parseJsonBody, requireSuccess } from "../net/mod.ts";
+import { isValidAt, type TrustedRoot } from "../trust/mod.ts";
+import { certificateIdentities } from "../policy/mod.ts";
+import {
+  type Certificate,
+  OID,
+  parseCertificate,
+  verifyCertificateChain,
+  verifyEmbeddedScts,
+} from "../x509/mod.ts";
+import { type EphemeralKey, signWithEphemeralKey } from "./ephemeral_key.ts";
+
+/** A certificate from Fulcio, checked. */
+export interface SigningCertificate {
+  readonly leaf: Certificate;
+  /** The chain as returned, leaf first (DER). */
+  readonly chain: readonly Uint8Array[];
+}
+
+/** What Fulcio needs to know about the token. */
+export interface FulcioIdentity {
+  /** The raw identity token (sent only to Fulcio). */
+  readonly token: string;
+  /** The value to sign as proof of possession: the email, or else the subject. */
+  readonly challenge: string;
+  /** The identity the certificate must name. */
+  readonly expectedIdentity: string;
+}
+
+/** Requests and checks a signing certificate. */
+export async function requestSigningCertificate(
+  http: HttpClient,
+  fulcioUrl: string,
+  key: EphemeralKey,
+  identity: FulcioIdentity,
+  trust: { trustedRoot: TrustedRoot; now: Date },
+): Promise<SigningCertificate> {
+  const proof = await signWithEphemeralKey(key, utf8Encode(identity.challenge));
+  const body = JSON.stringify({
+    credentials: { oidcIdentityToken: identity.token },
+    publicKeyRequest: {
+      publicKey: { algorithm: "ECDSA", content: encodePem("PUBLIC KEY", key.publicKeySpki) },
+      proofOfPossession: btoa(String.fromCharCode(...proof)),
+    },
+  });
+  const response = await http.request(`${fulcioUrl}/api/v2/signingCert`, {
+    method: "POST",
+    service: "Fulcio",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body,
+  });
+  requireSuccess(response, "Fulcio");
+  const json = parseJsonBody(response, "Fulcio") as {
+    signedCertificateEmbeddedSct?: { chain?: { certificates?: unknown } };
+    signedCertificateDetachedSct?: unknown;
+  };
+  const pems = json?.signedCertificateEmbeddedSct?.chain?.certificates;
+  if (!Array.isArray(pems) || pems.length === 0 || !pems.every((p) => typeof p === "string")) {
+    if (json?.signedCertificateDetachedSct !== undefined) {
+      throw new NetworkError("NETWORK", "Fulcio returned a detached SCT, which this client does not accept");
+    }
+    throw new NetworkError("NETWORK", "Fulcio answered without a certificate chain");
+  }
+  const chain = (pems as string[]).map((pem) => {
+    const blocks = decodePem(pem);
+    const der = blocks?.[0]?.der;
+    if (der === undefined) throw new NetworkError("NETWORK", "Fulcio returned a certificate that is not PEM");
+    return der;
+  });
+  let leaf: Certificate;
+  try {
+    leaf = parseCertificate(chain[0]!);
+  } catch (e) {
+    throw new NetworkError("NETWORK", `Fulcio returned an unreadable certificate: ${(e as Error).message}`);
+  }
+  if (!bytesEqual(leaf.publicKeyInfo, key.publicKeySpki)) {
+    throw new VerificationError("CERT_PROFILE", "Fulcio's certificate is not for our signing key");
+  }
+  const now = trust.now;
+  const authorities = trust.trustedRoot.certificateAuthorities.filter((ca) => isValidAt(ca.validFor, now));
+  let path: Certificate[] | undefined;
+  let lastError: unknown = new VerificationError(
+    "CERT_CHAIN",
+    "No Fulcio CA in the trusted root is valid now",
+  );
+  for (const ca of authorities) {
+    try {
+      path = await verifyCertificateChain(leaf, ca.certChain, now, {
+        leafExtKeyUsage: OID.ekuCodeSigning,
+        label: "Fulcio",
+      });
+      break;
+    } catch (e) {
+      lastError = e;
+    }
+  }
+  if (path === undefined) throw lastError;
+  await verifyEmbeddedScts(
+    leaf,
+    path[1]!,
+    trust.trustedRoot.ctlogs.map((log) => ({
+      logId: log.logId,
+      publicKey: log.publicKey,
+      isValidAt: (t: Date) => isValidAt(log.validFor, t),
+    })),
+  );
+  const names = certificateIdentities(leaf);
+  if (!names.includes(identity.expectedIdentity)) {
+    throw new VerificationError(
+      "CERT_PROFILE",
+      `Fulcio's certificate names ${
+        names.map((n) => JSON.stringify(n)).join(", ") || "no identity"
+      }, not the token's ${JSON.stringify(identity.expectedIdentity)}`,
+    );
+  }
+  return { leaf, chain };
+}
