@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run --allow-read --allow-env
+#!/usr/bin/env -S deno run --allow-read --allow-env --allow-net --allow-write --allow-run --allow-sys
 /**
  * The `sigstore-ts` executable: hands argv and the process's I/O to
  * `lib/cli/mod.ts`.

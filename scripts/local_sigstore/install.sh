@@ -60,8 +60,13 @@ if ! command -v mysqld >/dev/null 2>&1 && [[ ! -x /usr/sbin/mysqld && ! -x /usr/
   echo "[install] mariadb-server via apt-get"
   if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
   $SUDO apt-get update -qq >"$BIN_ROOT/logs/apt.log" 2>&1 || true
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-    mariadb-server mariadb-client >>"$BIN_ROOT/logs/apt.log" 2>&1 &
+  (
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+      mariadb-server mariadb-client >>"$BIN_ROOT/logs/apt.log" 2>&1
+    rc=$?
+    echo "[install] mariadb-server: apt-get finished in $(( $(date +%s) - t0 ))s (rc=$rc)"
+    exit $rc
+  ) &
   APT_PID=$!
 else
   APT_PID=
@@ -79,7 +84,7 @@ for spec in "${PKGS[@]}"; do
 done
 for p in "${pids[@]}"; do wait "$p" || fail=1; done
 if [[ -n "$APT_PID" ]]; then
-  if wait "$APT_PID"; then echo "[install] mariadb-server installed in $(( $(date +%s) - t0 ))s"
+  if wait "$APT_PID"; then :
   else echo "[install] mariadb-server install FAILED (see $BIN_ROOT/logs/apt.log)" >&2; fail=1; fi
 fi
 
@@ -88,6 +93,19 @@ if [[ ! -f "$BIN_ROOT/trillian-v1.7.3/storage.sql" ]]; then
   moddir=$(go mod download -json github.com/google/trillian@v1.7.3 | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
   cp "$moddir/storage/mysql/schema/storage.sql" "$BIN_ROOT/trillian-v1.7.3/storage.sql"
   chmod 644 "$BIN_ROOT/trillian-v1.7.3/storage.sql"
+fi
+
+# The reference Python client, for the interoperability tests (pinned, in a venv).
+SIGSTORE_PY_VERSION="${SIGSTORE_PY_VERSION:-4.5.1}"
+VENV="$BIN_ROOT/sigstore-python-$SIGSTORE_PY_VERSION"
+if [[ ! -x "$VENV/bin/sigstore" ]]; then
+  t0=$(date +%s)
+  if python3 -m venv "$VENV" && "$VENV/bin/pip" install -q "sigstore==$SIGSTORE_PY_VERSION" >"$BIN_ROOT/logs/pip.log" 2>&1; then
+    echo "[install] sigstore-python $SIGSTORE_PY_VERSION: installed in $(( $(date +%s) - t0 ))s"
+  else
+    echo "[install] sigstore-python $SIGSTORE_PY_VERSION: FAILED (see $BIN_ROOT/logs/pip.log)" >&2
+    fail=1
+  fi
 fi
 
 echo "[install] total $(( $(date +%s) - t_all ))s, binaries in $BIN_ROOT"

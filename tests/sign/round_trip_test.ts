@@ -1,0 +1,287 @@
+/**
+ * Round trips through our signer against the real Sigstore services run on
+ * 127.0.0.1 (scripts/local_sigstore): message signatures and DSSE
+ * attestations, Rekor v1 and v2, with and without a timestamp authority,
+ * through the CLI and through mod.ts; and the interoperability matrix with
+ * the reference Python client and cosign in both directions.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { after, before, describe, it } from "node:test";
+import { main } from "../../lib/cli/mod.ts";
+import { createSigner } from "../../lib/sign/mod.ts";
+import { createHttpClient } from "../../lib/net/mod.ts";
+import { parseBundle, parseClientTrustConfigJson } from "../../mod.ts";
+import { decodeIdentityToken, identityOf } from "../../lib/oidc/mod.ts";
+import { verifyBundle } from "../../lib/verify/mod.ts";
+import { type LocalInstance, localInstance, mintToken } from "./_local_instance.ts";
+
+const EMAIL = "alice@example.com";
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env,
+    now: () => new Date(),
+  });
+  return { code, stdout, stderr };
+}
+
+function run(cmd: string, args: string[]) {
+  const r = spawnSync(cmd, args, { encoding: "utf8" });
+  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+
+const instance: LocalInstance | undefined = localInstance();
+if (instance === undefined) {
+  console.log(
+    "SKIPPED tests/sign/round_trip_test.ts: no local Sigstore instance (run `bash scripts/local_sigstore.sh install`, or set LOCAL_SIGSTORE_STATE)",
+  );
+} else {
+  const inst = instance;
+  const env = inst.env;
+  const work = mkdtempSync(`${tmpdir()}/sigstore-ts-roundtrip-`);
+  const python = `${inst.binDir}/sigstore-python-4.5.1/bin/sigstore`;
+  const cosign = `${inst.binDir}/cosign-v3.1.2/cosign`;
+  let token = "";
+  before(async () => {
+    token = await mintToken(inst);
+  });
+  after(() => {
+    rmSync(work, { recursive: true, force: true });
+    inst.stop();
+  });
+
+  const configs = {
+    "Rekor v1 + TSA": `${inst.state}/trust_config_rekor_v1.json`,
+    "Rekor v2 + TSA": `${inst.state}/trust_config_rekor_v2.json`,
+  } as const;
+  // A config without any timestamp authority, for the "without TSA" cells (Rekor v1 only:
+  // Rekor v2 needs a timestamp).
+  const noTsaConfig = `${work}/trust_config_rekor_v1_no_tsa.json`;
+  {
+    const json = JSON.parse(readFileSync(configs["Rekor v1 + TSA"], "utf8"));
+    json.signingConfig.tsaUrls = [];
+    writeFileSync(noTsaConfig, JSON.stringify(json));
+  }
+  const allConfigs = { ...configs, "Rekor v1, no TSA": noTsaConfig };
+
+  const verifyOurs = (config: string, file: string) =>
+    cli([
+      "--trust-config",
+      config,
+      "verify",
+      "identity",
+      "--cert-identity",
+      EMAIL,
+      "--cert-oidc-issuer",
+      env.OIDC_URL!,
+      file,
+    ]);
+
+  describe("CLI round trips on the local instance", () => {
+    let n = 0;
+    for (const [label, config] of Object.entries(allConfigs)) {
+      it(`sign → verify (${label})`, async () => {
+        const file = `${work}/msg-${n++}.txt`;
+        writeFileSync(file, `message ${label}\n`);
+        const signed = await cli(["--trust-config", config, "sign", "--identity-token", token, file]);
+        assert.equal(signed.code, 0, signed.stderr);
+        assert.doesNotMatch(
+          signed.stderr + signed.stdout,
+          new RegExp(token.split(".")[1]!),
+          "token never printed",
+        );
+        const bundle = JSON.parse(readFileSync(`${file}.sigstore.json`, "utf8"));
+        assert.equal(bundle.mediaType, "application/vnd.dev.sigstore.bundle.v0.3+json");
+        const entry = bundle.verificationMaterial.tlogEntries[0];
+        assert.equal(entry.kindVersion.version, label.startsWith("Rekor v2") ? "0.0.2" : "0.0.1");
+        assert.equal(
+          (bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? []).length,
+          label.includes("no TSA") ? 0 : 1,
+        );
+        const ok = await verifyOurs(config, file);
+        assert.equal(ok.code, 0, ok.stderr);
+        writeFileSync(file, "tampered\n");
+        const bad = await verifyOurs(config, file);
+        assert.equal(bad.code, 1);
+      });
+      it(`attest → verify (${label})`, async () => {
+        const file = `${work}/att-${n++}.txt`;
+        writeFileSync(file, `artifact ${label}\n`);
+        writeFileSync(`${work}/predicate.json`, JSON.stringify({ builder: { id: "local" } }));
+        const signed = await cli([
+          "--trust-config",
+          config,
+          "attest",
+          "--identity-token",
+          token,
+          "--predicate",
+          `${work}/predicate.json`,
+          "--predicate-type",
+          "https://example.com/custom/v1",
+          file,
+        ]);
+        assert.equal(signed.code, 0, signed.stderr);
+        const bundle = JSON.parse(readFileSync(`${file}.sigstore.json`, "utf8"));
+        assert.equal(bundle.dsseEnvelope.payloadType, "application/vnd.in-toto+json");
+        const ok = await verifyOurs(config, file);
+        assert.equal(ok.code, 0, ok.stderr);
+        if (existsSync(python)) {
+          const py = run(python, [
+            "--trust-config",
+            config,
+            "verify",
+            "identity",
+            "--cert-identity",
+            EMAIL,
+            "--cert-oidc-issuer",
+            env.OIDC_URL!,
+            file,
+          ]);
+          assert.equal(py.code, 0, `sigstore-python: ${py.out}`);
+        }
+      });
+    }
+    it("refuses to overwrite, then overwrites with --overwrite; --signature and --certificate outputs", async () => {
+      const file = `${work}/outputs.txt`;
+      writeFileSync(file, "outputs\n");
+      const config = configs["Rekor v1 + TSA"];
+      assert.equal((await cli(["--trust-config", config, "sign", "--identity-token", token, file])).code, 0);
+      const again = await cli(["--trust-config", config, "sign", "--identity-token", token, file]);
+      assert.equal(again.code, 2);
+      assert.match(again.stderr, /Refusing to overwrite/);
+      const forced = await cli([
+        "--trust-config",
+        config,
+        "sign",
+        "--identity-token",
+        token,
+        "--overwrite",
+        "--signature",
+        `${file}.sig`,
+        "--certificate",
+        `${file}.crt`,
+        file,
+      ]);
+      assert.equal(forced.code, 0, forced.stderr);
+      assert.match(readFileSync(`${file}.crt`, "utf8"), /^-----BEGIN CERTIFICATE-----/);
+      assert.ok(readFileSync(`${file}.sig`, "utf8").trim().length > 60);
+    });
+  });
+
+  describe("library round trip through mod.ts and lib/sign", () => {
+    it("createSigner() signs an artifact and the bundle verifies", async () => {
+      const config = parseClientTrustConfigJson(readFileSync(configs["Rekor v2 + TSA"], "utf8"));
+      const claims = decodeIdentityToken(token);
+      const who = identityOf(claims);
+      const signer = await createSigner({ token, identity: who.identity, challenge: who.challenge }, {
+        trustedRoot: config.trustedRoot,
+        signingConfig: config.signingConfig!,
+        http: createHttpClient(),
+        now: () => new Date(),
+      });
+      const bytes = new TextEncoder().encode("library round trip");
+      const signed = await signer.signArtifact(bytes);
+      const result = await verifyBundle(parseBundle(signed.bundle), { kind: "bytes", bytes }, {
+        trustedRoot: config.trustedRoot,
+        signer: {
+          kind: "identity",
+          policy: { subject: { exact: EMAIL }, issuer: env.OIDC_URL!, extensions: [] },
+        },
+        now: new Date(),
+      });
+      assert.equal(result.signer.kind, "certificate");
+      assert.equal(result.verifiedTimes[0]!.source, "timestamp-authority");
+    });
+  });
+
+  describe("interoperability", () => {
+    for (const [label, config] of Object.entries(configs)) {
+      it(`sigstore-python verifies our bundle (${label})`, async (t) => {
+        if (!existsSync(python)) return t.skip("sigstore-python not installed");
+        const file = `${work}/interop-py-${label.replace(/\W+/g, "-")}.txt`;
+        writeFileSync(file, "interop\n");
+        assert.equal(
+          (await cli(["--trust-config", config, "sign", "--identity-token", token, file])).code,
+          0,
+        );
+        const py = run(python, [
+          "--trust-config",
+          config,
+          "verify",
+          "identity",
+          "--cert-identity",
+          EMAIL,
+          "--cert-oidc-issuer",
+          env.OIDC_URL!,
+          file,
+        ]);
+        assert.equal(py.code, 0, py.out);
+      });
+      it(`we verify a sigstore-python bundle (${label})`, async (t) => {
+        if (!existsSync(python)) return t.skip("sigstore-python not installed");
+        const file = `${work}/from-py-${label.replace(/\W+/g, "-")}.txt`;
+        writeFileSync(file, "signed by python\n");
+        const py = run(python, ["--trust-config", config, "sign", "--identity-token", token, file]);
+        assert.equal(py.code, 0, py.out);
+        const ok = await verifyOurs(config, file);
+        assert.equal(ok.code, 0, ok.stderr);
+      });
+      it(`cosign verifies our bundle (${label})`, async (t) => {
+        if (!existsSync(cosign)) return t.skip("cosign not installed (LOCAL_SIGSTORE_COSIGN=1 install)");
+        const file = `${work}/interop-cosign-${label.replace(/\W+/g, "-")}.txt`;
+        writeFileSync(file, "for cosign\n");
+        assert.equal(
+          (await cli(["--trust-config", config, "sign", "--identity-token", token, file])).code,
+          0,
+        );
+        const c = run(cosign, [
+          "verify-blob",
+          "--bundle",
+          `${file}.sigstore.json`,
+          "--trusted-root",
+          `${inst.state}/trusted_root.json`,
+          "--certificate-identity",
+          EMAIL,
+          "--certificate-oidc-issuer",
+          env.OIDC_URL!,
+          file,
+        ]);
+        assert.equal(c.code, 0, c.out);
+      });
+      it(`we verify a cosign bundle (${label})`, async (t) => {
+        if (!existsSync(cosign)) return t.skip("cosign not installed (LOCAL_SIGSTORE_COSIGN=1 install)");
+        const file = `${work}/from-cosign-${label.replace(/\W+/g, "-")}.txt`;
+        writeFileSync(file, "signed by cosign\n");
+        const sc = label.startsWith("Rekor v2")
+          ? `${inst.state}/signing_config_rekor_v2.json`
+          : `${inst.state}/signing_config_rekor_v1.json`;
+        const c = run(cosign, [
+          "sign-blob",
+          "--yes",
+          "--bundle",
+          `${file}.sigstore.json`,
+          "--signing-config",
+          sc,
+          "--trusted-root",
+          `${inst.state}/trusted_root.json`,
+          "--identity-token",
+          token,
+          file,
+        ]);
+        assert.equal(c.code, 0, c.out);
+        const ok = await verifyOurs(config, file);
+        assert.equal(ok.code, 0, ok.stderr);
+      });
+    }
+  });
+}
