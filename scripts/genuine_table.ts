@@ -30,7 +30,7 @@ const rows = readdirSync(DIR, { withFileTypes: true }).filter((d) => d.isDirecto
     } | ${version} | ${kind} | ${entry ? `${entry.kind}/${entry.version}` : "—"} | ${tsa ? "yes" : "no"} | ${
       read(name, "instance")
     } | ${existsSync(`${DIR}/${name}/artifact`) ? "artifact" : "digest"} | ${
-      expect ? `refused: \`${expect.split(/\s/)[0]}\`` : "verifies"
+      expect ? `refused: \`${expect.split(/[\s:]/)[0]}\`` : "verifies"
     } |`;
   });
 const table = [

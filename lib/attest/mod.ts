@@ -4,5 +4,10 @@
  * @module
  */
 
-export { IN_TOTO_PAYLOAD_TYPE, parseStatement, verifyStatementSubject } from "./statement.ts";
+export {
+  IN_TOTO_PAYLOAD_TYPE,
+  parseStatement,
+  verifyStatementSubject,
+  verifyStatementSubjectDigests,
+} from "./statement.ts";
 export type { Statement, StatementSubject } from "./statement.ts";

@@ -93,3 +93,30 @@ export function verifyStatementSubject(
   }
   return match;
 }
+
+/**
+ * Requires a subject whose digest matches the artifact for at least one
+ * algorithm both sides have (sha256, sha384, sha512; hex compared
+ * case-insensitively). Throws `VerificationError` (`INTOTO_SUBJECT`).
+ */
+export function verifyStatementSubjectDigests(
+  statement: Statement,
+  artifactDigests: ReadonlyMap<string, Uint8Array>,
+): StatementSubject {
+  for (const [algorithm, value] of artifactDigests) {
+    const hex = encodeHex(value);
+    const match = statement.subjects.find((s) => s.digest[algorithm]?.toLowerCase() === hex);
+    if (match !== undefined) return match;
+  }
+  const offered = [...new Set(statement.subjects.flatMap((s) => Object.keys(s.digest)))].join(", ") || "none";
+  const sha256 = artifactDigests.get("sha256");
+  throw new VerificationError(
+    "INTOTO_SUBJECT",
+    `Artifact ${
+      sha256 ? `sha256:${encodeHex(sha256)}` : ""
+    } is not a subject of the in-toto statement (${statement.subjects.length} subject${
+      statement.subjects.length === 1 ? "" : "s"
+    }; digests offered: ${offered}; artifact digests known: ${[...artifactDigests.keys()].join(", ")})`
+      .replace("Artifact  is", "Artifact is"),
+  );
+}

@@ -175,7 +175,10 @@ async function dispatch(args: readonly string[], io: CliIo, deps: SignDependenci
     }
     return await runVerify(sub, flags, inputs, io);
   }
-  if (command === "sign" || command === "attest" || command === "sign-bundle" || command === "get-identity-token") {
+  if (
+    command === "sign" || command === "attest" || command === "sign-bundle" ||
+    command === "get-identity-token"
+  ) {
     const flags: SignFlags = {
       ...values,
       signature: values.signature ?? values["output-signature"],
@@ -194,7 +197,9 @@ async function dispatch(args: readonly string[], io: CliIo, deps: SignDependenci
     if (command !== "attest" && (values.predicate !== undefined || values["predicate-type"] !== undefined)) {
       throw new UsageError("--predicate and --predicate-type are options of attest");
     }
-    if (command === "sign-bundle" && flags.bundle === undefined) throw new UsageError("sign-bundle needs --bundle");
+    if (command === "sign-bundle" && flags.bundle === undefined) {
+      throw new UsageError("sign-bundle needs --bundle");
+    }
     return await runSign(command === "attest" ? "attest" : "sign", flags, rest, io, deps);
   }
   throw new UsageError(`Unknown command ${JSON.stringify(command)}`);

@@ -85,14 +85,19 @@ function selectSigningTrust(flags: SignFlags): { trustedRoot: TrustedRoot; signi
 function rekorVersion(flags: SignFlags): 1 | 2 | undefined {
   const v = flags["rekor-version"];
   if (v === undefined) return undefined;
-  if (v !== "1" && v !== "2") throw new UsageError(`--rekor-version must be 1 or 2, not ${JSON.stringify(v)}`);
+  if (v !== "1" && v !== "2") {
+    throw new UsageError(`--rekor-version must be 1 or 2, not ${JSON.stringify(v)}`);
+  }
   return v === "1" ? 1 : 2;
 }
 
 async function obtainToken(flags: SignFlags, io: CliIo, http: HttpClient, signingConfig: SigningConfig) {
   const issuerUrl = flags["oidc-issuer"] ?? signingConfig.oidcUrls[0]?.url;
   if (issuerUrl === undefined && flags["identity-token"] === undefined) {
-    throw new ConfigError("CONFIG", "No OIDC issuer: the signing config lists none and --oidc-issuer is not given");
+    throw new ConfigError(
+      "CONFIG",
+      "No OIDC issuer: the signing config lists none and --oidc-issuer is not given",
+    );
   }
   const options = {
     issuerUrl: issuerUrl ?? "",
@@ -106,7 +111,11 @@ async function obtainToken(flags: SignFlags, io: CliIo, http: HttpClient, signin
 }
 
 /** `get-identity-token`: prints a token on stdout. */
-export async function runGetIdentityToken(flags: SignFlags, io: CliIo, deps: SignDependencies = {}): Promise<number> {
+export async function runGetIdentityToken(
+  flags: SignFlags,
+  io: CliIo,
+  deps: SignDependencies = {},
+): Promise<number> {
   const http = deps.http ?? createHttpClient();
   const { signingConfig } = selectSigningTrust(flags);
   const token = await obtainToken(flags, io, http, signingConfig);
@@ -115,7 +124,12 @@ export async function runGetIdentityToken(flags: SignFlags, io: CliIo, deps: Sig
 }
 
 /** Builds the in-toto Statement `attest` signs. */
-function buildStatement(input: string, bytes: Uint8Array, predicateType: string, predicate: unknown): Uint8Array {
+function buildStatement(
+  input: string,
+  bytes: Uint8Array,
+  predicateType: string,
+  predicate: unknown,
+): Uint8Array {
   const statement = {
     _type: "https://in-toto.io/Statement/v1",
     subject: [{ name: basename(input), digest: { sha256: encodeHex(digest("sha256", bytes)) } }],
@@ -144,7 +158,9 @@ export async function runSign(
     try {
       predicate = JSON.parse(text);
     } catch (e) {
-      throw new UsageError(`Predicate ${JSON.stringify(flags.predicate)} is not JSON: ${(e as Error).message}`);
+      throw new UsageError(
+        `Predicate ${JSON.stringify(flags.predicate)} is not JSON: ${(e as Error).message}`,
+      );
     }
     if (typeof predicate !== "object" || predicate === null || Array.isArray(predicate)) {
       throw new UsageError(`Predicate ${JSON.stringify(flags.predicate)} must be a JSON object`);
@@ -181,8 +197,12 @@ function writeOutputs(
   signed: { bundle: unknown; certificate: Uint8Array; signature: Uint8Array },
 ): void {
   const files: { path: string; contents: string }[] = [];
-  if (plan.bundle !== undefined) files.push({ path: plan.bundle, contents: `${JSON.stringify(signed.bundle)}\n` });
-  if (plan.signature !== undefined) files.push({ path: plan.signature, contents: `${encodeBase64(signed.signature)}\n` });
+  if (plan.bundle !== undefined) {
+    files.push({ path: plan.bundle, contents: `${JSON.stringify(signed.bundle)}\n` });
+  }
+  if (plan.signature !== undefined) {
+    files.push({ path: plan.signature, contents: `${encodeBase64(signed.signature)}\n` });
+  }
   if (plan.certificate !== undefined) {
     files.push({ path: plan.certificate, contents: encodePem("CERTIFICATE", signed.certificate) });
   }

@@ -15,3 +15,16 @@ export type { FulcioIdentity, SigningCertificate } from "./fulcio.ts";
 export { createRekorV1Entry } from "./rekor_v1.ts";
 export { createRekorV2Entry } from "./rekor_v2.ts";
 export { encodeTimeStampRequest, requestTimestamp } from "./timestamp_request.ts";
+export { encodeRekorV1Request, verifyNewEntry } from "./rekor_v1.ts";
+export type {
+  CreateRekorEntryOptions,
+  InclusionProofJson,
+  RekorEntryRequest,
+  TransparencyLogEntryJson,
+} from "./rekor_v1.ts";
+export { encodeRekorV2Request } from "./rekor_v2.ts";
+export type {
+  RequestedTimestamp,
+  RequestTimestampOptions,
+  TimeStampRequestOptions,
+} from "./timestamp_request.ts";

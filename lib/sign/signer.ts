@@ -112,14 +112,25 @@ export async function createSigner(identity: SigningIdentity, options: SignerOpt
     const timestamps: Uint8Array[] = [];
     const times: Date[] = [];
     for (const tsa of services.tsas) {
-      const stamp = await requestTimestamp(options.http, tsa.url, signature, options.trustedRoot.timestampAuthorities, {
-        now: options.now(),
-      });
+      const stamp = await requestTimestamp(
+        options.http,
+        tsa.url,
+        signature,
+        options.trustedRoot.timestampAuthorities,
+        {
+          now: options.now(),
+        },
+      );
       timestamps.push(stamp.signedTimestamp);
       times.push(stamp.time);
     }
     const request: RekorEntryRequest = content.kind === "messageSignature"
-      ? { kind: "hashedrekord", artifactDigest: content.sha256, signature, certificateDer: certificate.leaf.raw }
+      ? {
+        kind: "hashedrekord",
+        artifactDigest: content.sha256,
+        signature,
+        certificateDer: certificate.leaf.raw,
+      }
       : {
         kind: "dsse",
         envelope: { payload: content.payload, payloadType: content.payloadType, signature },
@@ -129,7 +140,10 @@ export async function createSigner(identity: SigningIdentity, options: SignerOpt
     for (const log of services.rekor) {
       const create = log.majorApiVersion === 2 ? createRekorV2Entry : createRekorV1Entry;
       tlogEntries.push(
-        await create(options.http, log.url, request, { tlogs: options.trustedRoot.tlogs, verifiedTimes: times }),
+        await create(options.http, log.url, request, {
+          tlogs: options.trustedRoot.tlogs,
+          verifiedTimes: times,
+        }),
       );
     }
     const bundle = buildBundleJson({

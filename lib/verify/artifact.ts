@@ -5,7 +5,7 @@
  * @module
  */
 
-import { IN_TOTO_PAYLOAD_TYPE, parseStatement, verifyStatementSubject } from "../attest/mod.ts";
+import { IN_TOTO_PAYLOAD_TYPE, parseStatement, verifyStatementSubjectDigests } from "../attest/mod.ts";
 import { type Bundle, type DsseEnvelope, type MessageSignature, preAuthEncoding } from "../bundle/mod.ts";
 import {
   CURVE_HASH,
@@ -52,6 +52,7 @@ export function artifactDigests(artifact: ArtifactInput): Map<HashAlgorithm, Uin
 /** The digest algorithms a bundle's verification needs from a streamed artifact. */
 export function requiredDigestAlgorithms(bundle: Bundle, key: PublicKey | undefined): HashAlgorithm[] {
   const algs = new Set<HashAlgorithm>(["sha256"]);
+  if (bundle.content.kind === "dsseEnvelope") algs.add("sha512"); // in-toto subjects may name only sha512
   if (bundle.content.kind === "messageSignature") {
     const hinted = bundle.content.messageDigest && PROTO_HASH[bundle.content.messageDigest.algorithm];
     if (hinted) algs.add(hinted);
@@ -134,14 +135,14 @@ export async function verifyDsse(
   if (!await verifySignature(key, pae, content.signature, { hash })) {
     throw new VerificationError("DSSE", "DSSE envelope signature does not verify with the signer's key");
   }
+  if (content.payloadType === IN_TOTO_PAYLOAD_TYPE) {
+    const statement = parseStatement(content.payload);
+    verifyStatementSubjectDigests(statement, artifactDigests(artifact));
+    return { predicateType: statement.predicateType };
+  }
   const sha256 = artifactDigest(artifact, "sha256");
   if (sha256 === undefined) {
     throw new VerificationError("ARTIFACT_DIGEST", "Artifact sha256 digest is required");
-  }
-  if (content.payloadType === IN_TOTO_PAYLOAD_TYPE) {
-    const statement = parseStatement(content.payload);
-    verifyStatementSubject(statement, "sha256", sha256);
-    return { predicateType: statement.predicateType };
   }
   if (!bytesEqual(digest("sha256", content.payload), sha256)) {
     throw new VerificationError(

@@ -26,13 +26,7 @@ import {
   verifyCertificateChain,
   verifyEmbeddedScts,
 } from "../x509/mod.ts";
-import {
-  artifactDigest,
-  artifactDigests,
-  verifyDsse,
-  verifyMessageDigest,
-  verifyMessageSignature,
-} from "./artifact.ts";
+import { artifactDigests, verifyDsse, verifyMessageDigest, verifyMessageSignature } from "./artifact.ts";
 import { type BundleSigner, resolveSigner } from "./signer.ts";
 import type { ArtifactInput, VerificationResult, VerifiedTime, VerifyOptions } from "./types.ts";
 
@@ -155,21 +149,22 @@ export async function verifyBundle(
 
   // The artifact and the signature.
   let content: VerificationResult["content"];
-  const sha256 = artifactDigest(artifact, "sha256");
-  if (sha256 === undefined) {
-    throw new VerificationError("ARTIFACT_DIGEST", "Artifact sha256 digest is required");
+  const [digestAlgorithm, digestValue] = [...digests][0] ?? [];
+  if (digestAlgorithm === undefined || digestValue === undefined) {
+    throw new VerificationError("ARTIFACT_DIGEST", "No digest of the artifact was given");
   }
+  const artifactId = `${digestAlgorithm}:${encodeHex(digestValue)}`;
   if (bundle.content.kind === "messageSignature") {
     verifyMessageDigest(bundle.content, artifact);
     await verifyMessageSignature(bundle.content, signer.key, artifact);
-    content = { kind: "messageSignature", artifactDigest: `sha256:${encodeHex(sha256)}` };
+    content = { kind: "messageSignature", artifactDigest: artifactId };
   } else {
     const dsse = await verifyDsse(bundle.content, signer.key, artifact);
     content = {
       kind: "dsseEnvelope",
       payloadType: bundle.content.payloadType,
       predicateType: dsse.predicateType,
-      artifactDigest: `sha256:${encodeHex(sha256)}`,
+      artifactDigest: artifactId,
     };
   }
 

@@ -106,7 +106,18 @@ TSA_BASE="http://$HOST:$P_TSA"
 TSA_URL="$TSA_BASE/api/v1/timestamp"
 FULCIO_URL="http://$HOST:$P_FULCIO"
 CT_URL="http://$HOST:$P_CT"
-REKOR_V2_URL="http://$HOST:$P_REKOR2"
+# Rekor v2 listens on port 80 when it is free, so its base URL has no port and its
+# checkpoint origin is the bare host: clients derive the origin from the base URL in
+# different ways when a port is present (with-port works for us and sigstore-python,
+# not for sigstore-go/cosign). LOCAL_SIGSTORE_REKOR2_PORT=any picks a free port instead.
+if [[ "${LOCAL_SIGSTORE_REKOR2_PORT:-80}" == 80 ]] && ! (exec 3<>"/dev/tcp/$HOST/80") 2>/dev/null; then
+  P_REKOR2=80
+  REKOR_V2_URL="http://$HOST"
+  REKOR2_ORIGIN="$HOST"
+else
+  REKOR_V2_URL="http://$HOST:$P_REKOR2"
+  REKOR2_ORIGIN="$HOST:$P_REKOR2"
+fi
 REKOR_V1_URL=""
 [[ "$NO_REKOR_V1" == 1 ]] || REKOR_V1_URL="http://$HOST:$P_REKOR1"
 
@@ -181,7 +192,7 @@ wait_http ct "$CT_URL/ct/v1/get-roots"
 mkdir -p "$DATA/rekor2"
 start_svc rekor2 "$REKOR2_BIN" serve --http-address $HOST --http-port "$P_REKOR2" \
   --grpc-address $HOST --grpc-port "$P_REKOR2_GRPC" --http-metrics-port "$P_REKOR2_METRICS" \
-  --hostname "$HOST:$P_REKOR2" --storage-dir "$DATA/rekor2" \
+  --hostname "$REKOR2_ORIGIN" --storage-dir "$DATA/rekor2" \
   --signer-filepath "$KEYS/rekor_v2_priv.pem" --checkpoint-interval 500ms
 wait_http rekor2 "$REKOR_V2_URL/healthz" '^(2|404)'
 
