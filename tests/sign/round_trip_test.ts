@@ -17,7 +17,12 @@ import { main } from "../../lib/cli/mod.ts";
 import { createSigner } from "../../lib/sign/mod.ts";
 import { createHttpClient } from "../../lib/net/mod.ts";
 import { parseBundle, parseClientTrustConfigJson } from "../../mod.ts";
-import { decodeIdentityToken, identityOf } from "../../lib/oidc/mod.ts";
+import {
+  createNodeOidcEnvironment,
+  decodeIdentityToken,
+  getIdentityToken,
+  identityOf,
+} from "../../lib/oidc/mod.ts";
 import { verifyBundle } from "../../lib/verify/mod.ts";
 import { type LocalInstance, localInstance, mintToken } from "./_local_instance.ts";
 
@@ -201,6 +206,64 @@ if (instance === undefined) {
       });
       assert.equal(result.signer.kind, "certificate");
       assert.equal(result.verifiedTimes[0]!.source, "timestamp-authority");
+    });
+  });
+
+  describe("OAuth flows against the local OIDC issuer", () => {
+    it("authorization code with PKCE: the test drives the browser redirect to the loopback server", async () => {
+      const base = createNodeOidcEnvironment({ env: {}, write: () => {} });
+      let opened = "";
+      const result = await getIdentityToken({
+        issuerUrl: env.OIDC_URL!,
+        disableAmbient: true,
+        useDevice: false,
+      }, {
+        ...base,
+        hasDisplay: true,
+        async openBrowser(url: string) {
+          opened = url;
+          // The "browser": the issuer auto-approves and redirects to our loopback callback.
+          const approve = await fetch(url, { redirect: "manual" });
+          const location = approve.headers.get("location");
+          assert.ok(location?.startsWith("http://localhost:"), `redirect to loopback, got ${location}`);
+          await (await fetch(location!.replace("http://localhost:", "http://127.0.0.1:"))).text();
+          return true;
+        },
+      });
+      assert.equal(result.source, "browser");
+      assert.match(opened, /code_challenge_method=S256/);
+      assert.match(identityOf(result.claims).identity, /^[^@\s]+@[^@\s]+$/);
+    });
+    it("device authorization: polls through authorization_pending to a token", async () => {
+      const base = createNodeOidcEnvironment({ env: {}, write: () => {} });
+      let printed = "";
+      const result = await getIdentityToken({
+        issuerUrl: env.OIDC_URL!,
+        disableAmbient: true,
+        useDevice: true,
+      }, {
+        ...base,
+        hasDisplay: false,
+        print: (t: string) => (printed += t),
+        sleep: () => Promise.resolve(),
+      });
+      assert.equal(result.source, "device");
+      assert.match(printed, /device|code/i);
+      assert.doesNotMatch(printed, new RegExp(result.token.split(".")[1]!));
+      assert.ok(identityOf(result.claims).identity.length > 0);
+    });
+    it("get-identity-token uses the device flow when there is no display and prints only the token", async () => {
+      const r = await cli([
+        "--trust-config",
+        configs["Rekor v1 + TSA"],
+        "get-identity-token",
+        "--oidc-disable-ambient-providers",
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      const printed = r.stdout.trim();
+      assert.equal(printed.split(".").length, 3, "a JWT on stdout");
+      assert.equal(decodeIdentityToken(printed).aud[0], "sigstore");
+      assert.doesNotMatch(r.stderr, new RegExp(printed.split(".")[1]!), "the token is not on stderr");
     });
   });
 
