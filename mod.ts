@@ -241,3 +241,90 @@ export type {
   VerifyOptions,
 } from "./lib/verify/mod.ts";
 export type { CliIo } from "./lib/cli/mod.ts";
+
+/**
+ * Creates a signer: picks Fulcio, Rekor and timestamp authorities from a
+ * SigningConfig, makes an ephemeral P-256 key (non-extractable Web Crypto
+ * key), obtains and checks a Fulcio certificate. Its `signArtifact` and
+ * `signStatement` return v0.3 bundles that already passed `verifyBundle`.
+ *
+ * @param identity The identity token and the identity/challenge it yields (see `identityOf`).
+ * @param options Trust root, signing config, HTTP client, clock and Rekor version.
+ * @returns A signer bound to one short-lived certificate.
+ * @throws {NetworkError} `NETWORK` when a service is down, refuses, fails or answers garbage.
+ * @throws {ConfigError} `CONFIG` when the signing config offers no usable service.
+ *
+ * @example
+ * ```ts ignore
+ * import { createHttpClient, createSigner, decodeIdentityToken, embeddedSigningConfig, embeddedTrustedRoot, identityOf } from "./mod.ts";
+ * const who = identityOf(decodeIdentityToken(token));
+ * const signer = await createSigner({ token, identity: who.identity, challenge: who.challenge }, {
+ *   trustedRoot: embeddedTrustedRoot(), signingConfig: embeddedSigningConfig(), http: createHttpClient(), now: () => new Date(),
+ * });
+ * const { bundle } = await signer.signArtifact(new TextEncoder().encode("hello"));
+ * ```
+ */
+export { createSigner } from "./lib/sign/mod.ts";
+
+/**
+ * Obtains an identity token: explicit, ambient CI (GitHub Actions, GitLab,
+ * Buildkite, CircleCI, Google Cloud), or interactive (browser with PKCE,
+ * out-of-band, device flow). The token is never printed or logged.
+ *
+ * @example
+ * ```ts ignore
+ * import { createNodeOidcEnvironment, getIdentityToken } from "./mod.ts";
+ * const { token, claims } = await getIdentityToken({ issuerUrl: "https://oauth2.sigstore.dev/auth" }, createNodeOidcEnvironment());
+ * ```
+ */
+export {
+  createNodeOidcEnvironment,
+  decodeIdentityToken,
+  getIdentityToken,
+  identityOf,
+} from "./lib/oidc/mod.ts";
+
+/**
+ * The embedded SigningConfig of production or staging (optionally the Rekor v2 one).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { embeddedSigningConfig } from "./mod.ts";
+ * assert.equal(embeddedSigningConfig("production").caUrls[0]?.url, "https://fulcio.sigstore.dev");
+ * ```
+ */
+export { embeddedSigningConfig, parseSigningConfigJson } from "./lib/trust/mod.ts";
+
+/**
+ * An HTTP client with timeouts and bounded retries, for the signing services.
+ *
+ * @example
+ * ```ts
+ * import { createHttpClient } from "./mod.ts";
+ * const http = createHttpClient({ timeoutMs: 10_000, retries: 2 });
+ * ```
+ */
+export { createHttpClient } from "./lib/net/mod.ts";
+
+/**
+ * Builds a v0.3 bundle JSON value from its parts.
+ *
+ * @example
+ * ```ts
+ * import { BUNDLE_V03_MEDIA_TYPE } from "./mod.ts";
+ * console.log(BUNDLE_V03_MEDIA_TYPE);
+ * ```
+ */
+export { buildBundleJson, BUNDLE_V03_MEDIA_TYPE } from "./lib/bundle/mod.ts";
+
+export type { SignedBundle, Signer, SignerOptions, SigningIdentity } from "./lib/sign/mod.ts";
+export type {
+  GetIdentityTokenOptions,
+  IdentityClaims,
+  IdentityToken,
+  OidcEnvironment,
+} from "./lib/oidc/mod.ts";
+export type { Service, SigningConfig } from "./lib/trust/mod.ts";
+export type { HttpClient, HttpClientOptions } from "./lib/net/mod.ts";
+export type { HashAlgorithm, PublicKey } from "./lib/crypto/mod.ts";

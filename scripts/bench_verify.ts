@@ -34,6 +34,7 @@ function pickCases(): { version: string; dir: string }[] {
       const b = parseBundleJson(readFileSync(`${GENUINE}/${n}/bundle.sigstore.json`, "utf8"));
       return b.version === version && b.content.kind === "messageSignature" &&
         b.verificationContent.kind !== "publicKey" && existsSync(`${GENUINE}/${n}/identity`) &&
+        existsSync(`${GENUINE}/${n}/artifact`) &&
         !existsSync(`${GENUINE}/${n}/expect-error`);
     });
     if (dir !== undefined) out.push({ version, dir });

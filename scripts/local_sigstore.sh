@@ -20,7 +20,7 @@ case "$cmd" in
     [[ $# -ge 1 ]] || { echo "usage: $0 run CMD [ARGS...]" >&2; exit 2; }
     "$D/install.sh" >&2
     state="$(mktemp -d "${TMPDIR:-/tmp}/local-sigstore.XXXXXX")"
-    trap '"$D/stop.sh" "$state" --clean' EXIT
+    trap '"$D/stop.sh" "$state" --clean >/dev/null 2>&1' EXIT
     "$D/start.sh" "$state"
     set -a
     # shellcheck disable=SC1091

@@ -21,7 +21,8 @@ export function readTextFile(path: string, what: string): string {
 /** Reads a whole file as bytes. */
 export function readBinaryFile(path: string, what: string): Uint8Array {
   try {
-    return new Uint8Array(readFileSync(path));
+    const buffer = readFileSync(path);
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength); // a view, not a copy
   } catch (e) {
     throw new SigstoreError("IO", `Cannot read ${what} ${JSON.stringify(path)}: ${describeIoError(e)}`);
   }

@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { SigstoreError } from "../errors/mod.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { runVerify, type VerifyFlags } from "./verify_command.ts";
-import { runGetIdentityToken, runSign, type SignDependencies, type SignFlags } from "./sign_command.ts";
+import type { SignDependencies, SignFlags } from "./sign_command.ts";
 
 export type { CliIo } from "./io.ts";
 export { EXIT, UsageError } from "./io.ts";
@@ -190,6 +190,8 @@ async function dispatch(args: readonly string[], io: CliIo, deps: SignDependenci
       // The conformance protocol names a fresh output path; it is written even if it exists.
       overwrite: command === "sign-bundle" ? true : values.overwrite,
     };
+    // Loaded on demand: verification never needs the signing, OIDC and network code.
+    const { runGetIdentityToken, runSign } = await import("./sign_command.ts");
     if (command === "get-identity-token") {
       if (rest.length > 0) throw new UsageError("get-identity-token takes no arguments");
       return await runGetIdentityToken(flags, io, deps);

@@ -25,7 +25,7 @@ import {
   type SigningConfig,
   type TrustedRoot,
 } from "../trust/mod.ts";
-import { readBinaryFile, readTextFile } from "./files.ts";
+import { fileSize, readBinaryFile, readTextFile } from "./files.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { type InputOutputs, type OutputFlags, planOutputs, writeFilesAtomically } from "./outputs.ts";
 
@@ -168,7 +168,7 @@ export async function runSign(
   }
   // Everything that can be checked offline is checked before the first network call.
   const plans = planOutputs(inputs, flags);
-  const contents = inputs.map((input) => readBinaryFile(input, "input"));
+  for (const input of inputs) fileSize(input, "input"); // exists and is a regular file
   const { trustedRoot, signingConfig } = selectSigningTrust(flags);
   const http = deps.http ?? createHttpClient();
   const token = await obtainToken(flags, io, http, signingConfig);
@@ -180,7 +180,7 @@ export async function runSign(
   io.stderr(`Using a certificate for ${identity.identity} (token from ${token.source})\n`);
   for (let i = 0; i < plans.length; i++) {
     const plan = plans[i]!;
-    const bytes = contents[i]!;
+    const bytes = readBinaryFile(plan.input, "input");
     const signed = command === "sign" && !flags["in-toto"]
       ? await signer.signArtifact(bytes)
       : await signer.signStatement(

@@ -130,6 +130,12 @@ export interface VerifySignatureOptions {
   hash?: HashAlgorithm;
   /** RSA padding; default PKCS#1 v1.5. */
   rsaPadding?: RsaPadding;
+  /**
+   * The key comes from the trust root and verifies many messages (log, CT and
+   * TSA keys): it may get a precomputed table where that is faster. Keys of
+   * signers (one per bundle) never do.
+   */
+  trustRootKey?: boolean;
 }
 
 /** The default hash a key signs with (P-384 → SHA-384, everything else SHA-256). */
@@ -150,7 +156,7 @@ export async function verifySignature(
   const hash = options.hash ?? defaultHash(key);
   const padding = options.rsaPadding ?? "pkcs1v15";
   try {
-    if (key.kind === "ecdsa") {
+    if (key.kind === "ecdsa" && options.trustRootKey === true) {
       const fast = precomputedVerifier(key.curve, encodeBase64(key.spki), key.point);
       if (fast !== undefined) return fast(data, signature, hash);
     }

@@ -299,6 +299,7 @@ async function checkSignature(context: Context, cert: Certificate): Promise<stri
   const ok = await verifySignature(key, signerInfo.signedAttributes, signerInfo.signature, {
     hash: context.hash,
     rsaPadding: "pkcs1v15",
+    trustRootKey: true,
   });
   return ok ? undefined : "the signature over the signed attributes is invalid";
 }

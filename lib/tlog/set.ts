@@ -108,7 +108,7 @@ export async function verifySignedEntryTimestamp(
     );
   }
   const payload = signedEntryTimestampPayload(entry);
-  if (!(await verifySignature(key, payload, set))) {
+  if (!(await verifySignature(key, payload, set, { trustRootKey: true }))) {
     throw new VerificationError(
       "TLOG_SET",
       `Signed entry timestamp does not verify with the key of log ${log.baseUrl}`,

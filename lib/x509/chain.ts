@@ -42,6 +42,7 @@ export async function verifyCertificateSignature(cert: Certificate, issuer: Cert
       await verifySignature(key, cert.tbs, cert.signature, {
         hash: alg.hash,
         rsaPadding: alg.padding ?? "pkcs1v15",
+        trustRootKey: true,
       });
   } catch {
     ok = false;

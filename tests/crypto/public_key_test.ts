@@ -42,13 +42,16 @@ describe("verifySignature()", () => {
         new Uint8Array(await crypto.subtle.sign({ name: "ECDSA", hash: hashName }, pair.privateKey, data)),
       );
       // Repeated use switches a key to the precomputed path on some runtimes; both paths must agree.
-      for (let i = 0; i < 5; i++) {
-        assert.equal(await verifySignature(key, data, sig, { hash }), true, `round ${i}`);
-        const bad = sig.slice();
-        bad[bad.length - 3]! ^= 1;
-        assert.equal(await verifySignature(key, data, bad, { hash }), false);
-        assert.equal(await verifySignature(key, new TextEncoder().encode("other"), sig, { hash }), false);
-        assert.equal(await verifySignature(key, data, sig.subarray(0, 10), { hash }), false);
+      for (const trustRootKey of [false, true]) {
+        for (let i = 0; i < 5; i++) {
+          const o = { hash, trustRootKey };
+          assert.equal(await verifySignature(key, data, sig, o), true, `round ${i}`);
+          const bad = sig.slice();
+          bad[bad.length - 3]! ^= 1;
+          assert.equal(await verifySignature(key, data, bad, o), false);
+          assert.equal(await verifySignature(key, new TextEncoder().encode("other"), sig, o), false);
+          assert.equal(await verifySignature(key, data, sig.subarray(0, 10), o), false);
+        }
       }
       assert.equal(verifyPrehashedSignature(key, digest(hash, data), sig), true);
       assert.equal(verifyPrehashedSignature(key, digest(hash, new Uint8Array(1)), sig), false);
