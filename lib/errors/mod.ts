@@ -49,6 +49,7 @@ export type ErrorCode =
   | "POLICY_ISSUER"
   | "POLICY_EXTENSION"
   // environment
+  | "OIDC_TOKEN"
   | "NETWORK"
   | "CONFIG"
   | "IO";

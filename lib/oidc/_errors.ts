@@ -1,6 +1,6 @@
 /**
- * Error construction shared by the OIDC files. Token problems use the
- * `CONFIG` code until a dedicated `OIDC_TOKEN` code exists.
+ * Error construction shared by the OIDC files: unusable identity tokens and
+ * failed sign-ins are `ConfigError`s with the code `OIDC_TOKEN`.
  *
  * @module
  */
@@ -8,7 +8,7 @@
 import { ConfigError, type ErrorCode } from "../errors/mod.ts";
 
 /** The code given to unusable identity tokens and failed sign-ins. */
-export const TOKEN_ERROR_CODE: ErrorCode = "CONFIG";
+export const TOKEN_ERROR_CODE: ErrorCode = "OIDC_TOKEN";
 
 /** Builds a `ConfigError` for an unusable token or a failed sign-in. Never pass token text in `message`. */
 export function tokenError(message: string, cause?: unknown): ConfigError {

@@ -53,7 +53,7 @@ describe("detectAmbientToken()", () => {
         await assertRejectsSafely(
           detectAmbientToken(fakeEnvironment({ env: partial })),
           ConfigError,
-          "CONFIG",
+          "OIDC_TOKEN",
           /permissions: id-token: write/,
           [REQUEST_TOKEN],
         );
@@ -173,7 +173,7 @@ describe("detectAmbientToken()", () => {
       await assertRejectsSafely(
         detectAmbientToken(fakeEnvironment({ env: { BUILDKITE: "true" }, ...command })),
         ConfigError,
-        "CONFIG",
+        "OIDC_TOKEN",
         /^Buildkite: `buildkite-agent` could not get an identity token: buildkite-agent exited with status 1: no job token$/,
       );
     });
@@ -182,7 +182,7 @@ describe("detectAmbientToken()", () => {
       await assertRejectsSafely(
         detectAmbientToken(fakeEnvironment({ env: { BUILDKITE: "true" } })),
         ConfigError,
-        "CONFIG",
+        "OIDC_TOKEN",
         /cannot run `buildkite-agent`/,
       );
     });
@@ -192,7 +192,7 @@ describe("detectAmbientToken()", () => {
       await assertRejectsSafely(
         detectAmbientToken(fakeEnvironment({ env: { BUILDKITE: "true" }, ...command })),
         ConfigError,
-        "CONFIG",
+        "OIDC_TOKEN",
         /returned an empty identity token/,
       );
     });
@@ -210,7 +210,7 @@ describe("detectAmbientToken()", () => {
       await assertRejectsSafely(
         detectAmbientToken(fakeEnvironment({ env: { GITLAB_CI: "true" } })),
         ConfigError,
-        "CONFIG",
+        "OIDC_TOKEN",
         /SIGSTORE_ID_TOKEN is not set: declare it under `id_tokens:` with `aud: sigstore`/,
       );
     });

@@ -69,7 +69,7 @@ describe("getIdentityToken() token sources", () => {
     await assertRejectsSafely(
       getIdentityToken({ issuerUrl: ISSUER, disableAmbient: true, disableInteractive: true }, environment),
       ConfigError,
-      "CONFIG",
+      "OIDC_TOKEN",
       /^No identity token: none was given, none was found in the environment, and sign-in is off$/,
     );
   });
@@ -79,7 +79,7 @@ describe("getIdentityToken() token sources", () => {
     await assertRejectsSafely(
       getIdentityToken({ issuerUrl: ISSUER }, environment),
       ConfigError,
-      "CONFIG",
+      "OIDC_TOKEN",
       /cannot start a loopback server/,
     );
   });
@@ -91,7 +91,7 @@ describe("getIdentityToken() claim checks", () => {
     await assertRejectsSafely(
       getIdentityToken({ explicitToken: expired, issuerUrl: ISSUER }, fakeEnvironment()),
       ConfigError,
-      "CONFIG",
+      "OIDC_TOKEN",
       /^Cannot use the identity token from the explicitly given token: identity token has expired: /,
       [expired],
     );
@@ -103,7 +103,7 @@ describe("getIdentityToken() claim checks", () => {
     await assertRejectsSafely(
       getIdentityToken({ issuerUrl: ISSUER }, fakeEnvironment({ env: GITHUB_ENV, http })),
       ConfigError,
-      "CONFIG",
+      "OIDC_TOKEN",
       /^Cannot use the identity token from GitHub Actions: identity token has the wrong audience: expected "sigstore", found "api:\/\/AzureADTokenExchange"$/,
       [wrong],
     );
@@ -114,7 +114,7 @@ describe("getIdentityToken() claim checks", () => {
     await assertRejectsSafely(
       getIdentityToken({ issuerUrl: ISSUER }, fakeEnvironment({ env: { SIGSTORE_ID_TOKEN: early } })),
       ConfigError,
-      "CONFIG",
+      "OIDC_TOKEN",
       /not yet valid/,
       [early],
     );
@@ -125,7 +125,7 @@ describe("getIdentityToken() claim checks", () => {
     await assertRejectsSafely(
       getIdentityToken({ explicitToken: secretish, issuerUrl: ISSUER }, fakeEnvironment()),
       ConfigError,
-      "CONFIG",
+      "OIDC_TOKEN",
       /expected 3 dot-separated parts, found 1/,
       [secretish],
     );

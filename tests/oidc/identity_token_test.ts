@@ -73,7 +73,7 @@ describe("decodeIdentityToken()", () => {
   ];
   for (const [name, jwt, message] of malformed) {
     it(`rejects ${name} without quoting the token`, () => {
-      assertSafeError(thrown(() => decodeIdentityToken(jwt)), ConfigError, "CONFIG", message, [jwt]);
+      assertSafeError(thrown(() => decodeIdentityToken(jwt)), ConfigError, "OIDC_TOKEN", message, [jwt]);
     });
   }
 
@@ -94,7 +94,7 @@ describe("checkIdentityToken()", () => {
     assertSafeError(
       thrown(() => checkIdentityToken(expired, { now: NOW })),
       ConfigError,
-      "CONFIG",
+      "OIDC_TOKEN",
       /^Identity token has expired: it expired at 2025-06-01T11:59:00.000Z, now is 2025-06-01T12:00:00.000Z$/,
     );
   });
@@ -112,7 +112,7 @@ describe("checkIdentityToken()", () => {
     assertSafeError(
       thrown(() => checkIdentityToken(early, { now: NOW })),
       ConfigError,
-      "CONFIG",
+      "OIDC_TOKEN",
       /^Identity token is not yet valid: valid from 2025-06-01T12:01:00.000Z/,
     );
     checkIdentityToken(decodeIdentityToken(validJwt({ nbf: NOW_SECONDS + 5 })), { now: NOW });
@@ -128,7 +128,7 @@ describe("checkIdentityToken()", () => {
     assertSafeError(
       thrown(() => checkIdentityToken(other, { now: NOW })),
       ConfigError,
-      "CONFIG",
+      "OIDC_TOKEN",
       /^Identity token has the wrong audience: expected "sigstore", found "api", "web"$/,
     );
   });
@@ -173,7 +173,7 @@ describe("identityOf()", () => {
       assertSafeError(
         thrown(() => identityOf(claims)),
         ConfigError,
-        "CONFIG",
+        "OIDC_TOKEN",
         /email "eve@example.com" is not verified/,
       );
     }

@@ -173,7 +173,7 @@ describe("getIdentityToken() interactive sign-in against a local issuer", () => 
     await assertRejectsSafely(
       getIdentityToken({ ...options(), forceOob: true }, environment),
       ConfigError,
-      "CONFIG",
+      "OIDC_TOKEN",
       /no verification code was entered/,
     );
     assert.match(printed[0]!, /oob/);
@@ -224,7 +224,7 @@ describe("getIdentityToken() interactive sign-in against a local issuer", () => 
     await assertRejectsSafely(
       getIdentityToken({ ...options(), useDevice: true, forceOob: true }, environment),
       ConfigError,
-      "CONFIG",
+      "OIDC_TOKEN",
       /choose one/,
     );
   });
@@ -239,7 +239,7 @@ describe("interactive sign-in failures", () => {
       await assertRejectsSafely(
         getIdentityToken({ ...base, issuerUrl: issuer.url }, environment),
         ConfigError,
-        "CONFIG",
+        "OIDC_TOKEN",
         /^The identity provider refused the sign-in: access_denied: the user said no$/,
       );
       await Promise.all(visits);
@@ -252,7 +252,7 @@ describe("interactive sign-in failures", () => {
       await assertRejectsSafely(
         getIdentityToken({ ...base, issuerUrl: issuer.url }, environment),
         ConfigError,
-        "CONFIG",
+        "OIDC_TOKEN",
         /state does not match/,
       );
       await Promise.all(visits);
@@ -267,7 +267,7 @@ describe("interactive sign-in failures", () => {
       await assert.rejects(promise);
       await Promise.all(visits);
       assert.equal(issuer.issued.length, 1);
-      await assertRejectsSafely(promise, ConfigError, "CONFIG", /nonce does not match/, issuer.issued);
+      await assertRejectsSafely(promise, ConfigError, "OIDC_TOKEN", /nonce does not match/, issuer.issued);
     });
   });
 
@@ -277,7 +277,7 @@ describe("interactive sign-in failures", () => {
       await assertRejectsSafely(
         getIdentityToken({ ...base, issuerUrl: issuer.url }, environment),
         ConfigError,
-        "CONFIG",
+        "OIDC_TOKEN",
         /^OIDC token endpoint refused the token request: HTTP 400: invalid_grant: PKCE verification failed$/,
       );
       await Promise.all(visits);
@@ -342,7 +342,7 @@ describe("interactive sign-in failures", () => {
         await assertRejectsSafely(
           getIdentityToken({ ...base, issuerUrl: issuer.url, useDevice: true }, environment),
           ConfigError,
-          "CONFIG",
+          "OIDC_TOKEN",
           message,
         );
         assert.equal(issuer.requests.filter((r) => r.path === "/token").length, 2);
@@ -363,7 +363,7 @@ describe("interactive sign-in failures", () => {
       await assertRejectsSafely(
         getIdentityToken({ ...base, issuerUrl: issuer.url, useDevice: true }, environment),
         ConfigError,
-        "CONFIG",
+        "OIDC_TOKEN",
         /timed out/,
       );
       // Polls at +100 s, +200 s and +300 s; at +400 s the code has expired.
@@ -377,7 +377,7 @@ describe("interactive sign-in failures", () => {
       await assertRejectsSafely(
         getIdentityToken({ ...base, issuerUrl: issuer.url, useDevice: true }, environment),
         ConfigError,
-        "CONFIG",
+        "OIDC_TOKEN",
         /does not offer device authorization/,
       );
     });

@@ -50,7 +50,7 @@ describe("createNodeOidcEnvironment()", () => {
       await assertRejectsSafely(
         server.waitForCallback(),
         ConfigError,
-        "CONFIG",
+        "OIDC_TOKEN",
         /No sign-in callback arrived/,
       );
     } finally {

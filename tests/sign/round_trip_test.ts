@@ -16,6 +16,7 @@ import { after, before, describe, it } from "node:test";
 import { main } from "../../lib/cli/mod.ts";
 import { createSigner } from "../../lib/sign/mod.ts";
 import { createHttpClient } from "../../lib/net/mod.ts";
+import * as api from "../../mod.ts";
 import { parseBundle, parseClientTrustConfigJson } from "../../mod.ts";
 import {
   createNodeOidcEnvironment,
@@ -183,7 +184,79 @@ if (instance === undefined) {
     });
   });
 
+  describe("failures against the real services", () => {
+    it("Rekor down: one-line error, exit 1, no output file", async () => {
+      const json = JSON.parse(readFileSync(configs["Rekor v1 + TSA"], "utf8"));
+      json.signingConfig.rekorTlogUrls = json.signingConfig.rekorTlogUrls.map((s: { url: string }) => ({
+        ...s,
+        url: "http://127.0.0.1:1",
+      }));
+      const config = `${work}/trust_config_rekor_down.json`;
+      writeFileSync(config, JSON.stringify(json));
+      const file = `${work}/rekor-down.txt`;
+      writeFileSync(file, "x\n");
+      const r = await cli(["--trust-config", config, "sign", "--identity-token", token, file]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^error: Rekor .*failed after 3 attempts: cannot connect/m);
+      assert.equal(existsSync(`${file}.sigstore.json`), false);
+    });
+    it("a token Fulcio refuses (issuer it does not know) is a one-line refusal", async () => {
+      const foreign = await mintToken(inst, "email=alice@example.com&iss=https://unknown.example");
+      const file = `${work}/foreign.txt`;
+      writeFileSync(file, "x\n");
+      const r = await cli([
+        "--trust-config",
+        configs["Rekor v1 + TSA"],
+        "sign",
+        "--identity-token",
+        foreign,
+        file,
+      ]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^error: Fulcio refused the request: HTTP 4\d\d/m);
+      assert.doesNotMatch(r.stderr, new RegExp(foreign.split(".")[1]!));
+      assert.equal(existsSync(`${file}.sigstore.json`), false);
+    });
+  });
+
   describe("library round trip through mod.ts and lib/sign", () => {
+    for (const [label, path] of Object.entries(allConfigs)) {
+      it(`mod.ts createSigner() signs an artifact and an attestation (${label})`, async () => {
+        const config = parseClientTrustConfigJson(readFileSync(path, "utf8"));
+        const who = api.identityOf(api.decodeIdentityToken(token));
+        const signer = await api.createSigner({ token, identity: who.identity, challenge: who.challenge }, {
+          trustedRoot: config.trustedRoot,
+          signingConfig: config.signingConfig!,
+          http: api.createHttpClient(),
+          now: () => new Date(),
+        });
+        const policy = { subject: { exact: EMAIL }, issuer: env.OIDC_URL!, extensions: [] };
+        const bytes = new TextEncoder().encode(`library ${label}`);
+        const signed = await signer.signArtifact(bytes);
+        await api.verifyBundle(api.parseBundle(signed.bundle), { kind: "bytes", bytes }, {
+          trustedRoot: config.trustedRoot,
+          signer: { kind: "identity", policy },
+          now: new Date(),
+        });
+        const sha = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+        const statement = new TextEncoder().encode(JSON.stringify({
+          _type: "https://in-toto.io/Statement/v1",
+          subject: [{
+            name: "x",
+            digest: { sha256: [...sha].map((b) => b.toString(16).padStart(2, "0")).join("") },
+          }],
+          predicateType: "https://example.com/p",
+          predicate: {},
+        }));
+        const attested = await signer.signStatement(statement);
+        const result = await api.verifyBundle(api.parseBundle(attested.bundle), { kind: "bytes", bytes }, {
+          trustedRoot: config.trustedRoot,
+          signer: { kind: "identity", policy },
+          now: new Date(),
+        });
+        assert.equal(result.content.kind, "dsseEnvelope");
+      });
+    }
     it("createSigner() signs an artifact and the bundle verifies", async () => {
       const config = parseClientTrustConfigJson(readFileSync(configs["Rekor v2 + TSA"], "utf8"));
       const claims = decodeIdentityToken(token);
