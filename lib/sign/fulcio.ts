@@ -11,15 +11,10 @@
 import { bytesEqual, decodePem, encodePem, utf8Encode } from "../encoding/mod.ts";
 import { NetworkError, VerificationError } from "../errors/mod.ts";
 import { type HttpClient, parseJsonBody, requireSuccess } from "../net/mod.ts";
-import { isValidAt, type TrustedRoot } from "../trust/mod.ts";
+import type { TrustedRoot } from "../trust/mod.ts";
+import { verifySigningCertificate } from "../verify/mod.ts";
 import { certificateIdentities } from "../policy/mod.ts";
-import {
-  type Certificate,
-  OID,
-  parseCertificate,
-  verifyCertificateChain,
-  verifyEmbeddedScts,
-} from "../x509/mod.ts";
+import { type Certificate, parseCertificate } from "../x509/mod.ts";
 import { type EphemeralKey, signWithEphemeralKey } from "./ephemeral_key.ts";
 
 /** A certificate from Fulcio, checked. */
@@ -88,34 +83,8 @@ export async function requestSigningCertificate(
   if (!bytesEqual(leaf.publicKeyInfo, key.publicKeySpki)) {
     throw new VerificationError("CERT_PROFILE", "Fulcio's certificate is not for our signing key");
   }
-  const now = trust.now;
-  const authorities = trust.trustedRoot.certificateAuthorities.filter((ca) => isValidAt(ca.validFor, now));
-  let path: Certificate[] | undefined;
-  let lastError: unknown = new VerificationError(
-    "CERT_CHAIN",
-    "No Fulcio CA in the trusted root is valid now",
-  );
-  for (const ca of authorities) {
-    try {
-      path = await verifyCertificateChain(leaf, ca.certChain, now, {
-        leafExtKeyUsage: OID.ekuCodeSigning,
-        label: "Fulcio",
-      });
-      break;
-    } catch (e) {
-      lastError = e;
-    }
-  }
-  if (path === undefined) throw lastError;
-  await verifyEmbeddedScts(
-    leaf,
-    path[1]!,
-    trust.trustedRoot.ctlogs.map((log) => ({
-      logId: log.logId,
-      publicKey: log.publicKey,
-      isValidAt: (t: Date) => isValidAt(log.validFor, t),
-    })),
-  );
+  // The same checks as verification, at the current time.
+  await verifySigningCertificate(leaf, [trust.now], trust.trustedRoot);
   const names = certificateIdentities(leaf);
   if (!names.includes(identity.expectedIdentity)) {
     throw new VerificationError(

@@ -8,6 +8,7 @@
 export { verifyBundle } from "./verify_bundle.ts";
 export { requiredDigestAlgorithms } from "./artifact.ts";
 export { resolveSigner } from "./signer.ts";
+export { verifySigningCertificate } from "./signing_certificate.ts";
 export type { BundleSigner } from "./signer.ts";
 export type {
   ArtifactInput,

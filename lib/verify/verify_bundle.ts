@@ -16,18 +16,10 @@ import { VerificationError } from "../errors/mod.ts";
 import { certificateIdentities, certificateIssuer, verifyIdentityPolicy } from "../policy/mod.ts";
 import { verifyRfc3161Timestamp } from "../timestamp/mod.ts";
 import { verifyTlogEntry } from "../tlog/mod.ts";
-import { describePeriod, isValidAt, type TrustedRoot } from "../trust/mod.ts";
-import {
-  type Certificate,
-  FULCIO_OID,
-  isCertificateValidAt,
-  OID,
-  readFulcioExtension,
-  verifyCertificateChain,
-  verifyEmbeddedScts,
-} from "../x509/mod.ts";
+import { type Certificate, FULCIO_OID, isCertificateValidAt, readFulcioExtension } from "../x509/mod.ts";
 import { artifactDigests, verifyDsse, verifyMessageDigest, verifyMessageSignature } from "./artifact.ts";
-import { type BundleSigner, resolveSigner } from "./signer.ts";
+import { resolveSigner } from "./signer.ts";
+import { verifySigningCertificate } from "./signing_certificate.ts";
 import type { ArtifactInput, VerificationResult, VerifiedTime, VerifyOptions } from "./types.ts";
 
 /** Seconds a log time may lie ahead of `now` (clock skew). */
@@ -128,8 +120,8 @@ export async function verifyBundle(
 
   let signerResult: VerificationResult["signer"] = { kind: "key" };
   if (signer.kind === "certificate") {
-    await verifyCertificateAtTimes(
-      signer,
+    await verifySigningCertificate(
+      signer.leaf,
       verifiedTimes.map((t) => t.time),
       root,
       options.ctLogThreshold ?? 1,
@@ -180,56 +172,6 @@ export async function verifyBundle(
     verifiedTimes: verifiedTimes.map((t) => ({ source: t.source, time: t.time.toISOString(), by: t.by })),
     tlogEntries: tlogResults,
   };
-}
-
-/** Path validation at every verified time (hybrid model), then the SCTs. */
-async function verifyCertificateAtTimes(
-  signer: Extract<BundleSigner, { kind: "certificate" }>,
-  times: readonly Date[],
-  root: TrustedRoot,
-  ctLogThreshold: number,
-): Promise<void> {
-  let issuer: Certificate | undefined;
-  for (const time of times) {
-    const candidates = root.certificateAuthorities.filter((ca) => isValidAt(ca.validFor, time));
-    if (candidates.length === 0) {
-      const windows = root.certificateAuthorities.map((ca) => describePeriod(ca.validFor)).join("; ");
-      throw new VerificationError(
-        "CERT_CHAIN",
-        `No certificate authority in the trusted root is valid at the signing time ${time.toISOString()} (CA windows: ${
-          windows || "none"
-        })`,
-      );
-    }
-    let lastError: unknown;
-    let path: Certificate[] | undefined;
-    for (const ca of candidates) {
-      try {
-        path = await verifyCertificateChain(signer.leaf, ca.certChain, time, {
-          leafExtKeyUsage: OID.ekuCodeSigning,
-          label: "Fulcio",
-        });
-        break;
-      } catch (e) {
-        lastError = e;
-      }
-    }
-    if (path === undefined) throw lastError;
-    issuer = path[1];
-  }
-  if (issuer === undefined) {
-    throw new VerificationError("CERT_CHAIN", "Signing certificate has no issuer in the chain");
-  }
-  await verifyEmbeddedScts(
-    signer.leaf,
-    issuer,
-    root.ctlogs.map((log) => ({
-      logId: log.logId,
-      publicKey: log.publicKey,
-      isValidAt: (t: Date) => isValidAt(log.validFor, t),
-    })),
-    ctLogThreshold,
-  );
 }
 
 const DESCRIBED_EXTENSIONS: Record<string, string> = {
