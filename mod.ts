@@ -221,18 +221,29 @@ export { main } from "./lib/cli/mod.ts";
 export type { ErrorCode } from "./lib/errors/mod.ts";
 export type {
   Bundle,
+  BundleParts,
   BundleVersion,
   DsseEnvelope,
+  InclusionProof,
   MessageSignature,
   TransparencyLogEntry,
+  VerificationContent,
 } from "./lib/bundle/mod.ts";
 export type {
   CertificateAuthority,
+  ClientTrustConfig,
+  EmbeddedInstance,
+  EmbeddedTrustSource,
   TransparencyLogInstance,
   TrustedRoot,
   ValidityPeriod,
 } from "./lib/trust/mod.ts";
-export type { GitHubPolicyOptions, IdentityPolicy, SanMatcher } from "./lib/policy/mod.ts";
+export type {
+  ExtensionRequirement,
+  GitHubPolicyOptions,
+  IdentityPolicy,
+  SanMatcher,
+} from "./lib/policy/mod.ts";
 export type {
   ArtifactInput,
   SignerPolicy,
@@ -240,7 +251,8 @@ export type {
   VerifiedTime,
   VerifyOptions,
 } from "./lib/verify/mod.ts";
-export type { CliIo } from "./lib/cli/mod.ts";
+export type { CliIo, SignDependencies } from "./lib/cli/mod.ts";
+export type { Certificate, Extension } from "./lib/x509/mod.ts";
 
 /**
  * Creates a signer: picks Fulcio, Rekor and timestamp authorities from a
@@ -318,13 +330,25 @@ export { createHttpClient } from "./lib/net/mod.ts";
  */
 export { buildBundleJson, BUNDLE_V03_MEDIA_TYPE } from "./lib/bundle/mod.ts";
 
-export type { SignedBundle, Signer, SignerOptions, SigningIdentity } from "./lib/sign/mod.ts";
 export type {
+  SignedBundle,
+  Signer,
+  SignerOptions,
+  SigningCertificate,
+  SigningIdentity,
+} from "./lib/sign/mod.ts";
+export type {
+  AmbientSource,
+  FederatedClaims,
   GetIdentityTokenOptions,
   IdentityClaims,
   IdentityToken,
+  LoopbackServer,
+  NodeOidcEnvironmentOptions,
   OidcEnvironment,
+  TokenIdentity,
+  TokenSource,
 } from "./lib/oidc/mod.ts";
-export type { Service, SigningConfig } from "./lib/trust/mod.ts";
-export type { HttpClient, HttpClientOptions } from "./lib/net/mod.ts";
-export type { HashAlgorithm, PublicKey } from "./lib/crypto/mod.ts";
+export type { Service, ServiceSelector, SigningConfig } from "./lib/trust/mod.ts";
+export type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse } from "./lib/net/mod.ts";
+export type { EcCurve, HashAlgorithm, PublicKey } from "./lib/crypto/mod.ts";

@@ -7,7 +7,7 @@ cd "$ROOT" || exit 2
 DENO="$ROOT/node_modules/.bin/deno"
 [ -x "$DENO" ] || { echo "deno not installed: run npm ci first" >&2; exit 2; }
 log=$(mktemp)
-"$DENO" test --no-prompt --allow-read --allow-env --allow-run --allow-write --allow-net=127.0.0.1 \
+NO_COLOR=1 "$DENO" test --no-prompt --allow-read --allow-env --allow-run --allow-write --allow-net=127.0.0.1 \
   --allow-sys "$@" tests/ 2>&1 | tee "$log"
 status=$(tail -n 200 "$log" | grep -E '^(ok|FAILED) \| ' | tail -n 1)
 rm -f "$log"

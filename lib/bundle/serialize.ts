@@ -19,6 +19,7 @@ export interface BundleParts {
   readonly tlogEntries: readonly unknown[];
   /** DER `TimeStampResp` values. */
   readonly rfc3161Timestamps: readonly Uint8Array[];
+  /** The signature: over the artifact's sha256 digest, or a DSSE envelope */
   readonly content:
     | { readonly kind: "messageSignature"; readonly sha256: Uint8Array; readonly signature: Uint8Array }
     | {

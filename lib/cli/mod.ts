@@ -13,6 +13,7 @@ import { runVerify, type VerifyFlags } from "./verify_command.ts";
 import type { SignDependencies, SignFlags } from "./sign_command.ts";
 
 export type { CliIo } from "./io.ts";
+export type { SignDependencies } from "./sign_command.ts";
 export { EXIT, UsageError } from "./io.ts";
 
 /** The version printed by `--version`. */

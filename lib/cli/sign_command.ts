@@ -50,6 +50,7 @@ export interface SignFlags extends OutputFlags {
 
 /** Injected pieces, for tests: the HTTP client. */
 export interface SignDependencies {
+  /** HTTP client for the signing and OIDC services; default: `createHttpClient()` */
   readonly http?: HttpClient;
 }
 

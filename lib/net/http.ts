@@ -12,15 +12,21 @@ import { NetworkError } from "../errors/mod.ts";
 
 /** A response with its body read. */
 export interface HttpResponse {
+  /** HTTP status code */
   readonly status: number;
+  /** Response headers */
   readonly headers: Headers;
+  /** The whole response body */
   readonly body: Uint8Array;
 }
 
 /** One request. */
 export interface HttpRequest {
+  /** HTTP method */
   readonly method: "GET" | "POST";
+  /** Extra request headers (User-Agent is added by the client) */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Request body, if any */
   readonly body?: string | Uint8Array;
   /** Per-attempt timeout in milliseconds (default: the client's). */
   readonly timeoutMs?: number;
@@ -36,6 +42,7 @@ export interface HttpClient {
 
 /** Options of {@linkcode createHttpClient}. */
 export interface HttpClientOptions {
+  /** The `fetch` to use, for tests; default: the global `fetch` */
   readonly fetch?: typeof fetch;
   /** Default per-attempt timeout (ms). Default 30 s. */
   readonly timeoutMs?: number;
@@ -43,6 +50,7 @@ export interface HttpClientOptions {
   readonly retries?: number;
   /** First backoff delay (ms), doubled each retry. Default 500 ms. */
   readonly backoffMs?: number;
+  /** User-Agent header value; default {@linkcode USER_AGENT} */
   readonly userAgent?: string;
 }
 

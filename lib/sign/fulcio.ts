@@ -19,6 +19,7 @@ import { type EphemeralKey, signWithEphemeralKey } from "./ephemeral_key.ts";
 
 /** A certificate from Fulcio, checked. */
 export interface SigningCertificate {
+  /** The parsed signing (leaf) certificate */
   readonly leaf: Certificate;
   /** The chain as returned, leaf first (DER). */
   readonly chain: readonly Uint8Array[];

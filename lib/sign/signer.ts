@@ -24,6 +24,7 @@ import { requestTimestamp } from "./timestamp_request.ts";
 
 /** The identity token and what it says, as the OIDC layer decoded it. */
 export interface SigningIdentity {
+  /** The raw OIDC identity token (sent only to Fulcio) */
   readonly token: string;
   /** The certificate identity the token yields (email, or subject). */
   readonly identity: string;
@@ -33,9 +34,13 @@ export interface SigningIdentity {
 
 /** Options of {@linkcode createSigner}. */
 export interface SignerOptions {
+  /** Trust root used to check the certificate, timestamps, log entries and the final bundle */
   readonly trustedRoot: TrustedRoot;
+  /** Signing config naming the Fulcio, Rekor and timestamp authority services to use */
   readonly signingConfig: SigningConfig;
+  /** HTTP client for the signing services */
   readonly http: HttpClient;
+  /** Clock, for certificate and timestamp checks */
   readonly now: () => Date;
   /** Restrict logging to Rekor v1 or v2; default: what the signing config prefers. */
   readonly rekorVersion?: 1 | 2 | undefined;
@@ -43,9 +48,13 @@ export interface SignerOptions {
 
 /** A signed bundle, verified, with the verification result. */
 export interface SignedBundle {
+  /** The v0.3 bundle as a JSON value, ready for `JSON.stringify` */
   readonly bundle: Record<string, unknown>;
+  /** DER of the signing (leaf) certificate */
   readonly certificate: Uint8Array;
+  /** DER-encoded ECDSA signature (over the artifact, or the DSSE pre-authentication encoding) */
   readonly signature: Uint8Array;
+  /** Result of verifying the new bundle with `verifyBundle` */
   readonly verification: VerificationResult;
 }
 

@@ -19,9 +19,13 @@ export type EmbeddedInstance = "production" | "staging";
 
 /** Where an embedded document came from. */
 export interface EmbeddedTrustSource {
+  /** The instance the document belongs to */
   readonly instance: EmbeddedInstance;
+  /** The document's file name, such as `trusted_root.json` */
   readonly name: string;
+  /** Where the document was copied from */
   readonly source: string;
+  /** Hex sha256 of the document, checked before use */
   readonly sha256: string;
 }
 

@@ -13,6 +13,7 @@ import { parseSigningConfig, type SigningConfig } from "./signing_config.ts";
 
 /** A parsed ClientTrustConfig. */
 export interface ClientTrustConfig {
+  /** The trust root used for verification */
   readonly trustedRoot: TrustedRoot;
   /** The signing config, or `undefined` when the file has none (verification only). */
   readonly signingConfig: SigningConfig | undefined;

@@ -23,26 +23,39 @@ import { isValidAt } from "./validity.ts";
 
 /** One service endpoint. */
 export interface Service {
+  /** The service's URL */
   readonly url: string;
+  /** Major API version the service speaks (Rekor: 1 or 2) */
   readonly majorApiVersion: number;
+  /** When the service may be used */
   readonly validFor: ValidityPeriod;
+  /** Who runs the service, or `""` when absent; one service per operator is used */
   readonly operator: string;
 }
 
 /** How many services of a kind to use. */
 export interface ServiceSelector {
+  /** Use one service (`ANY`), all of them (`ALL`) or `count` of them (`EXACT`) */
   readonly selector: "ANY" | "ALL" | "EXACT" | "SERVICE_SELECTOR_UNDEFINED";
+  /** How many services `EXACT` asks for; 0 otherwise */
   readonly count: number;
 }
 
 /** A parsed SigningConfig. */
 export interface SigningConfig {
+  /** The signing config's media type */
   readonly mediaType: string;
+  /** Fulcio certificate authorities */
   readonly caUrls: readonly Service[];
+  /** OIDC identity providers */
   readonly oidcUrls: readonly Service[];
+  /** Rekor transparency logs */
   readonly rekorTlogUrls: readonly Service[];
+  /** How many Rekor logs to write to */
   readonly rekorTlogConfig: ServiceSelector;
+  /** RFC 3161 timestamp authorities */
   readonly tsaUrls: readonly Service[];
+  /** How many timestamp authorities to ask */
   readonly tsaConfig: ServiceSelector;
 }
 

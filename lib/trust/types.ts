@@ -15,13 +15,17 @@ import type { Certificate } from "../x509/mod.ts";
  * an `end` is still open.
  */
 export interface ValidityPeriod {
+  /** First instant of the window, if given */
   readonly start: Date | undefined;
+  /** Last instant of the window; `undefined` while it is open */
   readonly end: Date | undefined;
 }
 
 /** A transparency log (Rekor v1 or v2) or CT log from the trust root. */
 export interface TransparencyLogInstance {
+  /** The log's base URL, such as `https://rekor.sigstore.dev` */
   readonly baseUrl: string;
+  /** The log's Merkle tree hash algorithm (default `SHA2_256`) */
   readonly hashAlgorithm: string;
   /** `keyDetails` as written in the trust root (e.g. `PKIX_ECDSA_P256_SHA_256`). */
   readonly keyDetails: string;
@@ -29,6 +33,7 @@ export interface TransparencyLogInstance {
   readonly publicKey: PublicKey | undefined;
   /** The raw `publicKey.rawBytes`. */
   readonly publicKeyBytes: Uint8Array;
+  /** When the log's key may be used */
   readonly validFor: ValidityPeriod;
   /** `logId.keyId`: SHA-256 of the SPKI (v1, CT) or the C2SP checkpoint key ID (v2). */
   readonly logId: Uint8Array;
@@ -38,17 +43,24 @@ export interface TransparencyLogInstance {
 
 /** A certificate authority (Fulcio) or timestamp authority from the trust root. */
 export interface CertificateAuthority {
+  /** The authority's URI, or `""` when absent */
   readonly uri: string;
   /** Ordered leaf-most first; the last element is the trust anchor. */
   readonly certChain: readonly Certificate[];
+  /** When the authority's chain may be used */
   readonly validFor: ValidityPeriod;
 }
 
 /** A parsed TrustedRoot. */
 export interface TrustedRoot {
+  /** The trust root's media type as written in the file */
   readonly mediaType: string;
+  /** Rekor transparency logs */
   readonly tlogs: readonly TransparencyLogInstance[];
+  /** Fulcio certificate authorities */
   readonly certificateAuthorities: readonly CertificateAuthority[];
+  /** Certificate transparency logs, whose SCTs the certificates carry */
   readonly ctlogs: readonly TransparencyLogInstance[];
+  /** RFC 3161 timestamp authorities */
   readonly timestampAuthorities: readonly CertificateAuthority[];
 }

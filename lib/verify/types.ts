@@ -20,7 +20,9 @@ export type SignerPolicy =
 
 /** Options of `verifyBundle`. */
 export interface VerifyOptions {
+  /** Trust root whose logs and authorities the bundle is checked against */
   readonly trustedRoot: TrustedRoot;
+  /** The expected signer: a certificate identity policy or a public key */
   readonly signer: SignerPolicy;
   /** The current time, for rejecting log times in the future. */
   readonly now?: Date;
@@ -30,6 +32,7 @@ export interface VerifyOptions {
 
 /** A verified signing time and where it came from. */
 export interface VerifiedTime {
+  /** Whether a transparency log or a timestamp authority vouched for the time */
   readonly source: "tlog" | "timestamp-authority";
   /** RFC 3339 time. */
   readonly time: string;
@@ -39,7 +42,9 @@ export interface VerifiedTime {
 
 /** The outcome of a successful verification; plain JSON data. */
 export interface VerificationResult {
+  /** The verified bundle's media type */
   readonly mediaType: string;
+  /** Who signed: the certificate's identities, issuer, validity and extensions, or a managed key */
   readonly signer:
     | {
       readonly kind: "certificate";
@@ -50,6 +55,7 @@ export interface VerificationResult {
       readonly extensions: Readonly<Record<string, string>>;
     }
     | { readonly kind: "key" };
+  /** What was signed: the artifact digest, plus the payload and predicate types for DSSE */
   readonly content:
     | { readonly kind: "messageSignature"; readonly artifactDigest: string }
     | {
@@ -58,7 +64,9 @@ export interface VerificationResult {
       readonly predicateType: string | undefined;
       readonly artifactDigest: string;
     };
+  /** The signing times that were verified */
   readonly verifiedTimes: readonly VerifiedTime[];
+  /** The verified log entries: index, log URL, entry kind and version */
   readonly tlogEntries: readonly {
     readonly logIndex: string;
     readonly log: string;

@@ -23,8 +23,11 @@ import { ParseError } from "../errors/mod.ts";
 
 /** One certificate extension. `value` is the contents of `extnValue`. */
 export interface Extension {
+  /** The extension's OID in dotted form */
   readonly oid: string;
+  /** Whether the extension is marked critical */
   readonly critical: boolean;
+  /** The contents of `extnValue` */
   readonly value: Uint8Array;
 }
 
@@ -46,10 +49,13 @@ export interface Certificate {
   readonly issuer: Uint8Array;
   /** DER of the subject Name. */
   readonly subject: Uint8Array;
+  /** Start of the validity period */
   readonly notBefore: Date;
+  /** End of the validity period */
   readonly notAfter: Date;
   /** DER of SubjectPublicKeyInfo. */
   readonly publicKeyInfo: Uint8Array;
+  /** The extensions, in certificate order; empty for v1/v2 */
   readonly extensions: readonly Extension[];
 }
 
