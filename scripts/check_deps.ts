@@ -1,0 +1,82 @@
+/**
+ * Enforces the module boundaries of docs/style.md §2: a folder of lib/
+ * imports only the folders its row allows, only through their mod.ts, and
+ * npm dependencies only from the one folder that wraps each. `errors/` is
+ * shared by all. Exits 1 listing every violation.
+ *
+ * Run: deno run --allow-read scripts/check_deps.ts
+ *
+ * @module
+ */
+
+import { readdirSync, readFileSync } from "node:fs";
+import process from "node:process";
+
+const LIB = new URL("../lib/", import.meta.url).pathname;
+
+const ALLOWED: Record<string, string[]> = {
+  errors: [],
+  encoding: [],
+  der: ["encoding"],
+  crypto: ["encoding", "der"],
+  net: ["encoding"],
+  bundle: ["encoding"],
+  attest: ["encoding", "crypto", "bundle"],
+  x509: ["encoding", "der", "crypto"],
+  trust: ["encoding", "der", "crypto", "x509", "net"],
+  oidc: ["encoding", "net"],
+  tlog: ["encoding", "crypto", "bundle", "trust"],
+  timestamp: ["encoding", "der", "crypto", "x509", "trust"],
+  policy: ["x509"],
+  verify: ["encoding", "der", "crypto", "bundle", "attest", "x509", "trust", "tlog", "timestamp", "policy"],
+  sign: ["*"],
+  cli: ["*"],
+};
+
+/** npm packages and the one folder allowed to import each. */
+const PACKAGES: Record<string, string> = {
+  "@noble/curves": "crypto",
+  "@peculiar/x509": "x509",
+  "tuf-js": "trust",
+};
+
+const problems: string[] = [];
+for (const folder of readdirSync(LIB)) {
+  const allowed = ALLOWED[folder];
+  if (allowed === undefined) {
+    problems.push(`lib/${folder}: folder is not in the dependency table`);
+    continue;
+  }
+  for (const file of readdirSync(`${LIB}${folder}`).filter((f) => f.endsWith(".ts"))) {
+    const text = readFileSync(`${LIB}${folder}/${file}`, "utf8");
+    for (
+      const m of text.matchAll(
+        /(?:^|\n)\s*(?:import|export)[^"'`;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g,
+      )
+    ) {
+      const spec = m[1] ?? m[2]!;
+      const where = `lib/${folder}/${file} imports ${spec}`;
+      if (spec.startsWith("./")) continue;
+      if (spec.startsWith("../")) {
+        const [target, ...rest] = spec.slice(3).split("/");
+        if (target === "errors") continue;
+        if (rest.join("/") !== "mod.ts") problems.push(`${where}: go through ../${target}/mod.ts`);
+        if (!allowed.includes("*") && !allowed.includes(target!)) {
+          problems.push(`${where}: ${folder} may not import ${target}`);
+        }
+        continue;
+      }
+      if (spec.startsWith("node:")) continue; // runtime edges are reviewed by hand (style.md §2)
+      const pkg = Object.keys(PACKAGES).find((p) => spec === p || spec.startsWith(`${p}/`));
+      if (pkg === undefined) problems.push(`${where}: not a declared dependency`);
+      else if (PACKAGES[pkg] !== folder) {
+        problems.push(`${where}: only lib/${PACKAGES[pkg]} may import ${pkg}`);
+      }
+    }
+  }
+}
+if (problems.length > 0) {
+  console.error(problems.join("\n"));
+  process.exit(1);
+}
+console.log("module boundaries: ok");
