@@ -4,10 +4,5 @@
  * @module
  */
 
-export {
-  IN_TOTO_PAYLOAD_TYPE,
-  parseStatement,
-  verifyStatementSubject,
-  verifyStatementSubjectDigests,
-} from "./statement.ts";
+export { IN_TOTO_PAYLOAD_TYPE, parseStatement, verifyStatementSubjectDigests } from "./statement.ts";
 export type { Statement, StatementSubject } from "./statement.ts";

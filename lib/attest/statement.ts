@@ -73,28 +73,6 @@ export function parseStatement(payload: Uint8Array): Statement {
 }
 
 /**
- * Requires a subject whose digest for `algorithm` equals `artifactDigest`
- * (case-insensitive hex). Throws `VerificationError` (`INTOTO_SUBJECT`).
- */
-export function verifyStatementSubject(
-  statement: Statement,
-  algorithm: string,
-  artifactDigest: Uint8Array,
-): StatementSubject {
-  const hex = encodeHex(artifactDigest);
-  const match = statement.subjects.find((s) => s.digest[algorithm]?.toLowerCase() === hex);
-  if (match === undefined) {
-    throw new VerificationError(
-      "INTOTO_SUBJECT",
-      `Artifact ${algorithm}:${hex} is not a subject of the in-toto statement (${statement.subjects.length} subject${
-        statement.subjects.length === 1 ? "" : "s"
-      })`,
-    );
-  }
-  return match;
-}
-
-/**
  * Requires a subject whose digest matches the artifact for at least one
  * algorithm both sides have (sha256, sha384, sha512; hex compared
  * case-insensitively). Throws `VerificationError` (`INTOTO_SUBJECT`).
