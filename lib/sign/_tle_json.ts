@@ -301,3 +301,18 @@ export async function verifyCreatedEntry(
     throw e;
   }
 }
+
+/** Checks that a Rekor base URL is an http(s) URL and drops trailing slashes; `TypeError` on misuse. */
+export function trimBaseUrl(baseUrl: string): string {
+  if (typeof baseUrl !== "string") throw new TypeError("Rekor base URL must be a string");
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new TypeError(`Rekor base URL "${baseUrl}" is not a URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new TypeError(`Rekor base URL "${baseUrl}" is not an http(s) URL`);
+  }
+  return baseUrl.replace(/\/+$/, "");
+}

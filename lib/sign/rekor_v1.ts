@@ -33,6 +33,7 @@ import {
   encodeTlogEntryJson,
   type RekorEntryRequest,
   type TransparencyLogEntryJson,
+  trimBaseUrl,
   verifyCreatedEntry,
 } from "./_tle_json.ts";
 
@@ -174,20 +175,6 @@ export async function createRekorV1Entry(
   const entry = parseRekorV1Response(response);
   await verifyCreatedEntry(entry, request, options, SERVICE);
   return encodeTlogEntryJson(entry);
-}
-
-function trimBaseUrl(baseUrl: string): string {
-  if (typeof baseUrl !== "string") throw new TypeError("Rekor base URL must be a string");
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new TypeError(`Rekor base URL "${baseUrl}" is not a URL`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new TypeError(`Rekor base URL "${baseUrl}" is not an http(s) URL`);
-  }
-  return baseUrl.replace(/\/+$/, "");
 }
 
 /** The UUID of the existing entry named by a 409 answer: from `Location`, else from the message. */

@@ -22,6 +22,7 @@ import {
   requestDigest,
   requestSignature,
   type TransparencyLogEntryJson,
+  trimBaseUrl,
   verifyCreatedEntry,
 } from "./_tle_json.ts";
 
@@ -123,10 +124,7 @@ export async function createRekorV2Entry(
   if (options === undefined || !Array.isArray(options.tlogs)) {
     throw new TypeError("createRekorV2Entry() expects options with the trusted tlogs");
   }
-  if (typeof baseUrl !== "string" || !/^https?:\/\//i.test(baseUrl)) {
-    throw new TypeError("Rekor v2 base URL must be an http(s) URL");
-  }
-  const response = await http.request(`${baseUrl.replace(/\/+$/, "")}${ENTRIES_PATH}`, {
+  const response = await http.request(`${trimBaseUrl(baseUrl)}${ENTRIES_PATH}`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body,
