@@ -36,6 +36,7 @@ const ALLOWED: Record<string, string[]> = {
 /** npm packages and the one folder allowed to import each. */
 const PACKAGES: Record<string, string> = {
   "@noble/curves": "crypto",
+  "@noble/hashes": "crypto",
   "@peculiar/x509": "x509",
   "tuf-js": "trust",
 };
