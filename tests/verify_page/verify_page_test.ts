@@ -68,6 +68,16 @@ function text(path: string): string {
   return readFileSync(path, "utf8").trim();
 }
 
+/** A genuine case of testdata/genuine as typed into the page: its identity, issuer and instance. */
+function genuineInput(name: string): PageInput {
+  return {
+    artifact: genuine(name, "artifact"),
+    bundle: genuine(name, "bundle.sigstore.json"),
+    instance: text(genuine(name, "instance")) as PageInput["instance"],
+    signer: { identity: text(genuine(name, "identity")), issuer: text(genuine(name, "issuer")) },
+  };
+}
+
 /** The library's verdict on the same input, in-process: "verified" or the error code. */
 async function libraryVerdict(input: PageInput): Promise<string> {
   const signer: SignerPolicy = "repository" in input.signer
@@ -187,12 +197,7 @@ describe("dist/verify.html in headless Chromium", { skip }, () => {
 
   it("verifies a genuine production bundle and shows the signer, times and log entries", async () => {
     const page = await freshPage();
-    const input: PageInput = {
-      artifact: genuine("java-bundle-v3-prod", "artifact"),
-      bundle: genuine("java-bundle-v3-prod", "bundle.sigstore.json"),
-      instance: "production",
-      signer: { identity: "appu@google.com", issuer: "https://accounts.google.com" },
-    };
+    const input: PageInput = genuineInput("java-bundle-v3-prod");
     const out = await runPage(page, input);
     assert.equal(await libraryVerdict(input), "verified");
     assert.equal(out.state, "verified", `${out.status}: ${JSON.stringify(out.rows)}`);
@@ -216,15 +221,8 @@ describe("dist/verify.html in headless Chromium", { skip }, () => {
 
   it("verifies a genuine staging bundle with a TSA timestamp only against the staging root", async () => {
     const page = await freshPage();
-    const staging: PageInput = {
-      artifact: genuine("java-tsa-staging", "artifact"),
-      bundle: genuine("java-tsa-staging", "bundle.sigstore.json"),
-      instance: "staging",
-      signer: {
-        identity: text(genuine("java-tsa-staging", "identity")),
-        issuer: "https://accounts.google.com",
-      },
-    };
+    const staging = genuineInput("java-tsa-staging");
+    assert.equal(staging.instance, "staging");
     const ok = await runPage(page, staging);
     assert.equal(ok.state, "verified", ok.status);
     assert.ok(
@@ -239,13 +237,7 @@ describe("dist/verify.html in headless Chromium", { skip }, () => {
 
   it("verifies a genuine bundle whose certificate has an RSA key (checked over the bytes, not a digest)", async () => {
     const page = await freshPage();
-    const name = "java2-pkix-rsa2048-prod";
-    const input: PageInput = {
-      artifact: genuine(name, "artifact"),
-      bundle: genuine(name, "bundle.sigstore.json"),
-      instance: "production",
-      signer: { identity: text(genuine(name, "identity")), issuer: text(genuine(name, "issuer")) },
-    };
+    const input = genuineInput("java2-pkix-rsa2048-prod");
     const ok = await runPage(page, input);
     assert.equal(ok.state, "verified", `${ok.status} ${JSON.stringify(ok.rows)}`);
     assert.equal(ok.progress, 100);
@@ -259,9 +251,7 @@ describe("dist/verify.html in headless Chromium", { skip }, () => {
   it("verifies a genuine GitHub Actions bundle by repository, and refuses another repository", async () => {
     const page = await freshPage();
     const input: PageInput = {
-      artifact: genuine("java2-dsse-prod", "artifact"),
-      bundle: genuine("java2-dsse-prod", "bundle.sigstore.json"),
-      instance: "production",
+      ...genuineInput("java2-dsse-prod"),
       signer: { repository: "loosebazooka/aa-test" },
     };
     const ok = await runPage(page, input);
@@ -279,12 +269,7 @@ describe("dist/verify.html in headless Chromium", { skip }, () => {
 
   it("shows the failed check for tampered twins of a genuine bundle", async () => {
     const page = await freshPage();
-    const base: PageInput = {
-      artifact: genuine("java-bundle-v3-prod", "artifact"),
-      bundle: genuine("java-bundle-v3-prod", "bundle.sigstore.json"),
-      instance: "production",
-      signer: { identity: "appu@google.com", issuer: "https://accounts.google.com" },
-    };
+    const base: PageInput = genuineInput("java-bundle-v3-prod");
     const artifact = readFileSync(base.artifact);
     artifact[0] = artifact[0]! ^ 1;
     writeFileSync(`${dir}/tampered-artifact`, artifact);
@@ -339,9 +324,7 @@ describe("dist/verify.html in headless Chromium", { skip }, () => {
     const page = await freshPage();
     const identity = `<img src=x onerror="window.pwned=1"><b id=injected>x</b>@example.com`;
     const out = await runPage(page, {
-      artifact: genuine("java-bundle-v3-prod", "artifact"),
-      bundle: genuine("java-bundle-v3-prod", "bundle.sigstore.json"),
-      instance: "production",
+      ...genuineInput("java-bundle-v3-prod"),
       signer: { identity, issuer: "https://accounts.google.com" },
     });
     assert.equal(out.code, "POLICY_IDENTITY");
@@ -384,12 +367,7 @@ describe("dist/verify.html in headless Chromium", { skip }, () => {
     let out: PageOutcome;
     const started = performance.now();
     try {
-      out = await runPage(page, {
-        artifact: big,
-        bundle: genuine("java-bundle-v3-prod", "bundle.sigstore.json"),
-        instance: "production",
-        signer: { identity: "appu@google.com", issuer: "https://accounts.google.com" },
-      }, 300_000);
+      out = await runPage(page, { ...genuineInput("java-bundle-v3-prod"), artifact: big }, 300_000);
     } finally {
       hashing = false;
       await sampler;
