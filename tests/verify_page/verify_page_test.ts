@@ -99,10 +99,31 @@ async function libraryVerdict(input: PageInput): Promise<string> {
   }
 }
 
-/** Fills in the page, clicks Verify and waits for the verdict. */
-async function runPage(page: ChromiumPage, input: PageInput, timeoutMs = 60_000): Promise<PageOutcome> {
-  await page.setFiles("#artifact", [input.artifact]);
-  await page.setFiles("#bundle", [input.bundle]);
+/** Drops files on the page's drop zone, as a person dragging them from a file manager. */
+async function dropFiles(page: ChromiumPage, paths: readonly string[]): Promise<void> {
+  const { x, y } = await page.evaluate<{ x: number; y: number }>(`(() => {
+    const r = document.getElementById("drop").getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + 10 };
+  })()`);
+  const data = { items: [], files: paths, dragOperationsMask: 1 };
+  for (const type of ["dragEnter", "dragOver", "drop"]) {
+    await page.send("Input.dispatchDragEvent", { type, x, y, data });
+  }
+}
+
+/** Fills in the page (files through the inputs, or dropped), clicks Verify and waits for the verdict. */
+async function runPage(
+  page: ChromiumPage,
+  input: PageInput,
+  options: { timeoutMs?: number; drop?: boolean } = {},
+): Promise<PageOutcome> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  if (options.drop) {
+    await dropFiles(page, [input.bundle, input.artifact]);
+  } else {
+    await page.setFiles("#artifact", [input.artifact]);
+    await page.setFiles("#bundle", [input.bundle]);
+  }
   const values = "repository" in input.signer
     ? { "mode-github": true, repository: input.signer.repository }
     : { "mode-identity": true, identity: input.signer.identity, issuer: input.signer.issuer };
@@ -195,10 +216,19 @@ describe("dist/verify.html in headless Chromium", { skip }, () => {
     );
   });
 
-  it("verifies a genuine production bundle and shows the signer, times and log entries", async () => {
+  it("verifies a genuine production bundle dropped on the page, and shows the signer, times and log entries", async () => {
     const page = await freshPage();
     const input: PageInput = genuineInput("java-bundle-v3-prod");
-    const out = await runPage(page, input);
+    const out = await runPage(page, input, { drop: true });
+    assert.equal(
+      await page.evaluate("document.getElementById('artifact-name').textContent"),
+      "artifact (109 B)",
+      "the dropped artifact is picked up as the artifact",
+    );
+    assert.equal(
+      await page.evaluate("document.getElementById('bundle-name').textContent"),
+      "bundle.sigstore.json",
+    );
     assert.equal(await libraryVerdict(input), "verified");
     assert.equal(out.state, "verified", `${out.status}: ${JSON.stringify(out.rows)}`);
     assert.deepEqual(out.rows.identity, ["appu@google.com"]);
@@ -367,7 +397,9 @@ describe("dist/verify.html in headless Chromium", { skip }, () => {
     let out: PageOutcome;
     const started = performance.now();
     try {
-      out = await runPage(page, { ...genuineInput("java-bundle-v3-prod"), artifact: big }, 300_000);
+      out = await runPage(page, { ...genuineInput("java-bundle-v3-prod"), artifact: big }, {
+        timeoutMs: 300_000,
+      });
     } finally {
       hashing = false;
       await sampler;
