@@ -242,6 +242,9 @@ function adviceFor(error: unknown): string {
   if (error instanceof ParseError) {
     return "The bundle (or another input) is malformed: make sure you picked the right file.";
   }
+  if (error instanceof VerificationError && error.code === "TLOG_UNKNOWN_LOG") {
+    return "A cryptographic or structural check failed: do not trust this artifact. If it was signed on the other instance, pick the other trust root.";
+  }
   if (error instanceof VerificationError) {
     return "A cryptographic or structural check failed: do not trust this artifact.";
   }

@@ -347,6 +347,7 @@ describe("dist/verify.html in headless Chromium", { skip }, () => {
       assert.ok((out.rows.why?.[0] ?? "").length > 10, `${what}: the page says why`);
     }
     assert.ok(twins.every(([, , code]) => code !== "verified"));
+    assert.match((await runPage(page, twins[4]![1])).rows["what to do"]![0]!, /pick the other trust root/);
     await checkScreenshot(page, "failed", RED);
   });
 
