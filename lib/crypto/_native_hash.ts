@@ -19,7 +19,18 @@ function hasNodeBuiltins(): boolean {
   return g.Deno !== undefined || g.Bun !== undefined || typeof g.process?.versions?.node === "string";
 }
 
+/**
+ * Loads `node:crypto`'s `createHash`. A failed load (a browser bundle whose
+ * polyfills make it look like Node) only means the pure-JS hashes are used.
+ */
+async function loadNativeHash(): Promise<((algorithm: string) => NativeHash) | undefined> {
+  if (!hasNodeBuiltins()) return undefined;
+  try {
+    return (await import("node:crypto")).createHash;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `node:crypto`'s `createHash` where the runtime has it, else `undefined` (browsers). */
-export const createNativeHash: ((algorithm: string) => NativeHash) | undefined = hasNodeBuiltins()
-  ? (await import("node:crypto")).createHash
-  : undefined;
+export const createNativeHash: ((algorithm: string) => NativeHash) | undefined = await loadNativeHash();

@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import { sha256, sha384, sha512 } from "@noble/hashes/sha2.js";
 import { digest, digestStream, digestStreamMany, type HashAlgorithm } from "../../lib/crypto/mod.ts";
+import { createNativeHash } from "../../lib/crypto/_native_hash.ts";
 import { encodeHex } from "../../lib/encoding/mod.ts";
 
 // FIPS 180-2 appendix examples for "abc".
@@ -79,6 +80,13 @@ describe("digestStream()", () => {
       encodeHex(await digestStream("sha512", ReadableStream.from([]))),
       createHash("sha512").update(new Uint8Array(0)).digest("hex"),
     );
+  });
+
+  it("on Deno, Bun and Node the fast path is in use: node:crypto's native hash objects", () => {
+    assert.equal(typeof createNativeHash, "function");
+    const native = createNativeHash!("sha256");
+    native.update(abc);
+    assert.equal(encodeHex(new Uint8Array(native.digest())), ABC.sha256);
   });
 
   it("the pure-JS SHA-2 the browser build uses agrees with node:crypto, streamed in odd chunks", () => {
