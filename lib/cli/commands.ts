@@ -23,6 +23,7 @@ import type { CommandGroupSpec, CommandSpec, Invocation } from "./command_spec.t
 import {
   ATTEST_OUTPUT_FLAGS,
   COMMON_FLAGS,
+  FIX_BUNDLE_FLAGS,
   GITHUB_FLAGS,
   IDENTITY_FLAGS,
   INSTANCE_FLAGS,
@@ -185,12 +186,28 @@ const verifyBundle: CommandSpec = {
   },
 };
 
+const fixBundle: CommandSpec = {
+  kind: "command",
+  name: "fix-bundle",
+  summary: "complete an old bundle from the instance's Rekor (and optionally upgrade it to v0.3)",
+  description:
+    "Fetches a Rekor v1 entry's missing inclusion proof and checkpoint by log index, verifies the\n" +
+    "result (with the bundle's own certificate identity as the policy), then prints it on stdout or,\n" +
+    "with --in-place, replaces the file atomically.",
+  groups: [FIX_BUNDLE_FLAGS, INSTANCE_FLAGS, COMMON_FLAGS],
+  positionals: { metavar: "", min: 0, max: 0 },
+  run: async (inv) => {
+    const { runFixBundle } = await import("./fix_bundle_command.ts");
+    return await runFixBundle(inv);
+  },
+};
+
 /** `plumbing`: developer operations. */
 export const PLUMBING: CommandGroupSpec = {
   kind: "group",
   name: "plumbing",
-  summary: "developer operations",
-  commands: [],
+  summary: "developer operations (fix-bundle)",
+  commands: [fixBundle],
 };
 
 /** `verify`: the verification commands. */

@@ -16,6 +16,7 @@ import { COMMANDS } from "./commands.ts";
 import { type FlagSpec, HELP, VERSION_FLAG } from "./flags.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { parseCommandArgs, spellings } from "./parse_args.ts";
+import { describePermissionDenied } from "./permissions.ts";
 import { describeFailure } from "./report.ts";
 import { oneLine, quote } from "./safe_text.ts";
 import type { SignDependencies } from "./sign_command.ts";
@@ -68,6 +69,11 @@ export async function main(args: readonly string[], io: CliIo, deps: SignDepende
     }
     if (e instanceof SigstoreError) {
       io.stderr(describeFailure("error", e, located?.verbose ?? false));
+      return EXIT.FAILED;
+    }
+    const denied = describePermissionDenied(e);
+    if (denied !== undefined) {
+      io.stderr(`error: ${oneLine(denied)}\n`);
       return EXIT.FAILED;
     }
     io.stderr(`internal error: ${oneLine((e as Error)?.message ?? String(e))}\n`);
