@@ -70,6 +70,16 @@ function unlessKey({ args }: Invocation, name: string): string | undefined {
   return args.values[name] as string | undefined;
 }
 
+/** `verify identity` and `verify-bundle`, which spell the identity flags differently. */
+function runVerifyIdentity(inv: Invocation, identityFlag: string, issuerFlag: string): Promise<number> {
+  const flags: VerifyFlags = {
+    ...inv.args.values,
+    "cert-identity": unlessKey(inv, identityFlag),
+    "cert-oidc-issuer": unlessKey(inv, issuerFlag),
+  };
+  return runVerify("identity", flags, inv.args.positionals, inv.io, inv.deps);
+}
+
 const sign: CommandSpec = {
   kind: "command",
   name: "sign",
@@ -138,14 +148,7 @@ const verifyIdentity: CommandSpec = {
     "--certificate-oidc-issuer":
       "use --cert-identity and --cert-oidc-issuer (the verify-bundle spellings differ)",
   },
-  run: (inv) => {
-    const flags: VerifyFlags = {
-      ...inv.args.values,
-      "cert-identity": unlessKey(inv, "cert-identity"),
-      "cert-oidc-issuer": unlessKey(inv, "cert-oidc-issuer"),
-    };
-    return runVerify("identity", flags, inv.args.positionals, inv.io, inv.deps);
-  },
+  run: (inv) => runVerifyIdentity(inv, "cert-identity", "cert-oidc-issuer"),
 };
 
 const verifyGithub: CommandSpec = {
@@ -177,12 +180,7 @@ const verifyBundle: CommandSpec = {
   },
   run: (inv) => {
     if (inv.args.values.bundle === undefined) throw new UsageError("verify-bundle needs --bundle");
-    const flags: VerifyFlags = {
-      ...inv.args.values,
-      "cert-identity": unlessKey(inv, "certificate-identity"),
-      "cert-oidc-issuer": unlessKey(inv, "certificate-oidc-issuer"),
-    };
-    return runVerify("identity", flags, inv.args.positionals, inv.io, inv.deps);
+    return runVerifyIdentity(inv, "certificate-identity", "certificate-oidc-issuer");
   },
 };
 

@@ -14,6 +14,7 @@
 
 import { closeSync, createReadStream, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { digestStreamMany, type HashAlgorithm } from "../crypto/mod.ts";
+import { concatBytes } from "../encoding/mod.ts";
 import { SigstoreError } from "../errors/mod.ts";
 import { describePermissionDenied } from "./permissions.ts";
 import { quote } from "./safe_text.ts";
@@ -59,13 +60,7 @@ export function readDocumentBytes(path: string, what: string, limit = MAX_DOCUME
         );
       }
     }
-    const bytes = new Uint8Array(total);
-    let offset = 0;
-    for (const c of chunks) {
-      bytes.set(c, offset);
-      offset += c.length;
-    }
-    return bytes;
+    return concatBytes(...chunks);
   } catch (e) {
     if (e instanceof SigstoreError) throw e;
     throw ioError(what, path, e);
@@ -140,16 +135,7 @@ export async function readArtifactStream(
     }
   }
   const digests = await digestStreamMany(algorithms, tee());
-  let bytes: Uint8Array | undefined;
-  if (kept !== undefined) {
-    bytes = new Uint8Array(total);
-    let offset = 0;
-    for (const c of kept) {
-      bytes.set(c, offset);
-      offset += c.length;
-    }
-  }
-  return { bytes, digests };
+  return { bytes: kept === undefined ? undefined : concatBytes(...kept), digests };
 }
 
 /** Reads an artifact from a path: a regular file, a FIFO, a pipe or a device, never a directory. */

@@ -230,25 +230,27 @@ if (instance === undefined) {
     writeFileSync(file, "detached material\n");
     writeFileSync(other, "other material\n");
     for (const f of [file, other]) {
-      const signed = await runCli([
-        "--trust-config",
-        config,
-        "sign",
-        "--identity-token",
-        token,
-        "--rekor-version",
-        "1",
-        "--signature",
-        `${f}.sig`,
-        "--certificate",
-        `${f}.crt`,
-        f,
-      ]);
-      assert.equal(signed.code, 0, signed.stderr);
+      await signLocally(f, ["--signature", `${f}.sig`, "--certificate", `${f}.crt`]);
     }
   });
   after(() => inst.stop());
+  /** Signs `path` on the local instance, logging in Rekor v1. */
+  const signLocally = async (path: string, extra: string[] = []): Promise<void> => {
+    const signed = await runCli([
+      "--trust-config",
+      config,
+      "sign",
+      "--identity-token",
+      token,
+      "--rekor-version",
+      "1",
+      ...extra,
+      path,
+    ]);
+    assert.equal(signed.code, 0, signed.stderr);
+  };
 
+  const materials = ["--certificate", `${file}.crt`, "--signature", `${file}.sig`];
   const verifyDetached = (args: string[], input = file) =>
     runCli(["--trust-config", config, "verify", "identity", ...id, ...args, input]);
 
@@ -307,10 +309,7 @@ if (instance === undefined) {
         "mallory@example.com",
         "--cert-oidc-issuer",
         inst.env.OIDC_URL!,
-        "--certificate",
-        `${file}.crt`,
-        "--signature",
-        `${file}.sig`,
+        ...materials,
         file,
       ]);
       assert.equal(run.code, 1);
@@ -327,10 +326,7 @@ if (instance === undefined) {
         "verify",
         "identity",
         ...id,
-        "--certificate",
-        `${file}.crt`,
-        "--signature",
-        `${file}.sig`,
+        ...materials,
         file,
       ]);
       assert.equal(run.code, 1);
@@ -343,17 +339,7 @@ if (instance === undefined) {
     let v03: Record<string, unknown> = {};
     before(async () => {
       writeFileSync(signedBundle, "an old bundle\n");
-      const signed = await runCli([
-        "--trust-config",
-        config,
-        "sign",
-        "--identity-token",
-        token,
-        "--rekor-version",
-        "1",
-        signedBundle,
-      ]);
-      assert.equal(signed.code, 0, signed.stderr);
+      await signLocally(signedBundle);
       v03 = JSON.parse(readFileSync(`${signedBundle}.sigstore.json`, "utf8"));
     });
     /** The bundle as an old client wrote it: v0.1, a chain, an entry with only its SET. */
