@@ -80,8 +80,10 @@ describe("artifacts from standard input, FIFOs and pipes are hashed as streams",
     const fifo = `${work}/fifo`;
     assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
     const writer = spawn("sh", ["-c", `cat "${GENUINE}/artifact" > "${fifo}"`]);
+    const closed = new Promise((r) => writer.on("close", r));
+    await new Promise((r) => writer.on("spawn", r)); // the writer runs before the reader may block in open()
     const run = await runCli([...VERIFY, fifo]);
-    await new Promise((r) => writer.on("close", r));
+    await closed;
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stderr, `OK: ${fifo}\n`);
   });
