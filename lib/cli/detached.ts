@@ -15,7 +15,7 @@ import { decodeBase64, decodePem } from "../encoding/mod.ts";
 import { ParseError, VerificationError } from "../errors/mod.ts";
 import { createHttpClient } from "../net/mod.ts";
 import { findRekorV1Entry } from "../sign/mod.ts";
-import type { ArtifactInput } from "../verify/mod.ts";
+import { type ArtifactInput, verifyMessageSignature } from "../verify/mod.ts";
 import { parseCertificate } from "../x509/mod.ts";
 import { readDocument } from "./files.ts";
 import { UsageError } from "./io.ts";
@@ -65,6 +65,12 @@ export async function detachedBundle(
   const algorithms: HashAlgorithm[] = ["sha256"];
   if (key.kind === "ecdsa" && CURVE_HASH[key.curve] !== "sha256") algorithms.push(CURVE_HASH[key.curve]);
   const artifact = await readInput(input, algorithms, ctx.io);
+  // Checked here first: Rekor refuses to search for an entry whose signature does not verify.
+  await verifyMessageSignature(
+    { kind: "messageSignature", messageDigest: undefined, signature },
+    key,
+    artifact,
+  );
   const sha256 = artifact.kind === "bytes"
     ? digest("sha256", artifact.bytes)
     : artifact.digests.get("sha256")!;
