@@ -176,7 +176,7 @@ export async function runSign(
     { token: token.token, identity: identity.identity, challenge: identity.challenge },
     { trustedRoot, signingConfig, http, now: io.now, rekorVersion: version },
   );
-  io.stderr(`Using a certificate for ${identity.identity} (token from ${token.source})\n`);
+  io.stderr(`Using a certificate for ${oneLine(identity.identity)} (token from ${oneLine(token.source)})\n`);
   for (let i = 0; i < plans.length; i++) {
     const plan = plans[i]!;
     const bytes = readBinaryFile(plan.input, "input");

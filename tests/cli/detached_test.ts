@@ -134,6 +134,30 @@ describe("detached verification: refused before any network use", () => {
     assert.equal(badSig.code, 1);
     assert.match(badSig.stderr, /does not hold a base64 signature/);
   });
+  it("junk --certificate and --signature are read, not ignored in favour of FILE.sigstore.json", async () => {
+    const dir = mkdtempSync(`${work}/regress-`);
+    const input = `${dir}/artifact`;
+    writeFileSync(input, readFileSync(`${GENUINE}/artifact`));
+    writeFileSync(`${input}.sigstore.json`, readFileSync(`${GENUINE}/bundle.sigstore.json`));
+    const withBundle = await runCli(["verify", "identity", ...SIGNER, input]);
+    assert.equal(withBundle.code, 0, withBundle.stderr); // the bundle alone verifies
+    writeFileSync(`${dir}/x`, "junk");
+    const run = await runCli([
+      "--trust-config",
+      trustConfigWithRekor("http://127.0.0.1:1"),
+      "verify",
+      "identity",
+      ...SIGNER,
+      "--certificate",
+      `${dir}/x`,
+      "--signature",
+      `${dir}/x`,
+      input,
+    ]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^FAIL: .*: Certificate file ".*" must hold one PEM "CERTIFICATE" block/);
+    assert.doesNotMatch(run.stderr, /^OK/m);
+  });
   it("a Rekor that cannot be reached is a one-line FAIL, never OK", async () => {
     const bundle = JSON.parse(readFileSync(`${GENUINE}/bundle.sigstore.json`, "utf8"));
     writeFileSync(
