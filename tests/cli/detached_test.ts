@@ -238,6 +238,11 @@ describe("plumbing fix-bundle without the network", () => {
 
 const instance: LocalInstance | undefined = process.env.LOCAL_SIGSTORE_STATE ? localInstance() : undefined;
 if (instance === undefined) {
+  // Never started from here (its ports are fixed): .ci/run runs the suite inside `local_sigstore.sh run`.
+  if (process.env.CI === "true") {
+    it("the local instance is running (CI)", () =>
+      assert.fail("CI=true but LOCAL_SIGSTORE_STATE names no instance"));
+  }
   console.log(
     "SKIPPED tests/cli/detached_test.ts (local instance part): set LOCAL_SIGSTORE_STATE to a running local Sigstore instance",
   );

@@ -12,7 +12,16 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import process from "node:process";
 import { tmpdir } from "node:os";
 import { after, describe, it } from "node:test";
 import { MAX_DOCUMENT_BYTES } from "../../lib/cli/files.ts";
@@ -240,6 +249,39 @@ describe("a denied permission names the permission", () => {
   it("the twin: with the permissions granted it verifies", () => {
     const run = runProcess(["--allow-read", "--allow-env"], [...VERIFY, `${GENUINE}/artifact`]);
     assert.equal(run.code, 0, run.stderr);
+  });
+  it("a file the user may not read (a real EACCES)", () => {
+    const dir = mkdtempSync(`${tmpdir()}/sigstore-ts-eacces-`);
+    try {
+      copyFileSync(`${GENUINE}/artifact`, `${dir}/artifact`);
+      copyFileSync(BUNDLE, `${dir}/bundle.json`);
+      chmodSync(dir, 0o755);
+      chmodSync(`${dir}/bundle.json`, 0o644);
+      chmodSync(`${dir}/artifact`, 0o000);
+      const args = ["verify", "identity", ...SIGNER, "--bundle", `${dir}/bundle.json`, `${dir}/artifact`];
+      // root reads anything: run as nobody then (setpriv is in util-linux).
+      const asUser = process.getuid?.() === 0
+        ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        : [];
+      const command = [
+        ...asUser,
+        DENO,
+        "run",
+        "--quiet",
+        "--no-prompt",
+        "-A",
+        `${REPO_ROOT}/cli.ts`,
+        ...args,
+      ];
+      const r = spawnSync(command[0]!, command.slice(1), { encoding: "utf8" });
+      assert.equal(r.status, 1, r.stderr);
+      assert.equal(
+        r.stderr,
+        `FAIL: ${dir}/artifact: Cannot read artifact "${dir}/artifact": permission denied: this user has no read permission for it\n`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it("an operating-system refusal (EACCES) says permission denied, for reading and writing", () => {
     const eacces = Object.assign(new Error("EACCES: permission denied, open '/x'"), { code: "EACCES" });
