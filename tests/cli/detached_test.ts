@@ -353,6 +353,20 @@ if (instance === undefined) {
         /^FAIL: .*artifact: No entry in Rekor \(http:\/\/127\.0\.0\.1:\d+\) records this certificate, signature and artifact\n$/,
       );
     });
+    it("verify github takes detached materials too (and then checks the workflow issuer)", async () => {
+      const run = await runCli([
+        "--trust-config",
+        config,
+        "verify",
+        "github",
+        "--cert-identity",
+        email,
+        ...materials,
+        file,
+      ]);
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /^FAIL: .*: .*issuer/i);
+    });
     it("the twin: the right materials but the wrong identity", async () => {
       const run = await runCli([
         "--trust-config",
