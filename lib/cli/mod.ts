@@ -177,6 +177,14 @@ async function dispatch(located: Located, io: CliIo, deps: SignDependencies): Pr
   }
   for (const [spelling, why] of Object.entries(node.refuse ?? {})) knownElsewhere.set(spelling, why);
   const parsed = parseCommandArgs(rest, { command: name, flags, knownElsewhere, env: io.env });
+  if (parsed.values.help) { // -h inside a group of short flags (-vh)
+    io.stdout(commandUsage(path));
+    return EXIT.OK;
+  }
+  if (parsed.values.version) {
+    io.stdout(`sigstore-ts ${VERSION}\n`);
+    return EXIT.OK;
+  }
   const count = parsed.positionals.length;
   const { min, max, metavar } = node.positionals;
   if (count < min) throw new UsageError(node.positionals.missing ?? `${name} needs ${metavar}`);

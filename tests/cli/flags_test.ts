@@ -264,6 +264,12 @@ describe("environment defaults", () => {
 });
 
 describe("commands, help and version", () => {
+  it("-h inside grouped short flags shows help instead of running", async () => {
+    const run = await runCli(["verify", "identity", ...ID, "-vh", artifact]);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /^usage: sigstore-ts verify identity /);
+    assert.equal(run.stderr, "");
+  });
   it("-V and --version", async () => {
     for (const args of [["-V"], ["--version"], ["sign", "--version"]]) {
       const run = await runCli(args);
