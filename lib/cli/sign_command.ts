@@ -27,7 +27,7 @@ import {
 } from "../trust/mod.ts";
 import { fileSize, readBinaryFile, readDocument } from "./files.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
-import { oneLine, quote } from "./safe_text.ts";
+import { oneLine, quote, safeProse } from "./safe_text.ts";
 import { type InputOutputs, type OutputFlags, planOutputs, writeFilesAtomically } from "./outputs.ts";
 
 /** Flags of the signing commands. */
@@ -106,7 +106,10 @@ async function obtainToken(flags: SignFlags, io: CliIo, http: HttpClient, signin
     ...(flags["oidc-disable-ambient-providers"] ? { disableAmbient: true } : {}),
     ...(flags["oauth-force-oob"] ? { forceOob: true } : {}),
   };
-  return await getIdentityToken(options, createNodeOidcEnvironment({ env: io.env, http, write: io.stderr }));
+  return await getIdentityToken(
+    options,
+    createNodeOidcEnvironment({ env: io.env, http, write: (text) => io.stderr(safeProse(text)) }),
+  );
 }
 
 /** `get-identity-token`: prints a token on stdout. */

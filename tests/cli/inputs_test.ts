@@ -26,7 +26,7 @@ import { tmpdir } from "node:os";
 import { after, describe, it } from "node:test";
 import { MAX_DOCUMENT_BYTES } from "../../lib/cli/files.ts";
 import { describePermissionDenied } from "../../lib/cli/permissions.ts";
-import { bounded, MAX_PRINTED_CHARS, oneLine, quote } from "../../lib/cli/safe_text.ts";
+import { bounded, MAX_PRINTED_CHARS, oneLine, quote, safeProse } from "../../lib/cli/safe_text.ts";
 import { type CliRun, runCli } from "../_support/cli.ts";
 import { REPO_ROOT, TESTDATA } from "../_support/paths.ts";
 
@@ -212,6 +212,10 @@ describe("printed input-derived text cannot forge lines", () => {
   it("the helpers escape controls, separators and bidi overrides, and bound length", () => {
     assert.equal(oneLine("a\nb\tc\u0000d\u202ee\u2028f\u009bg"), "a\\nb\\tc\\u0000d\\u202ee\\u2028f\\u009bg");
     assert.equal(oneLine("plain text, unicode ✓"), "plain text, unicode ✓");
+    assert.equal(
+      safeProse("visit\n\thttps://x/\u001b[2J?code=\r1"),
+      "visit\n\thttps://x/\\u001b[2J?code=\\r1",
+    );
     assert.equal(quote('say "hi"\\'), '"say \\"hi\\"\\\\"');
     const long = bounded("x".repeat(MAX_PRINTED_CHARS + 50));
     assert.ok(long.startsWith("x".repeat(MAX_PRINTED_CHARS)));
