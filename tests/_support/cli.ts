@@ -13,11 +13,12 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs `sigstore-ts args...` in-process. */
+/** Runs `sigstore-ts args...` in-process; `stdin`, when given, is its standard input (in 3 chunks). */
 export async function runCli(
   args: string[],
   env: Record<string, string> = {},
   now = new Date(),
+  stdin?: Uint8Array,
 ): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
@@ -26,6 +27,12 @@ export async function runCli(
     stderr: (t) => (stderr += t),
     env,
     now: () => now,
+    ...(stdin === undefined ? {} : { stdin: () => chunked(stdin) }),
   });
   return { code, stdout, stderr };
+}
+
+async function* chunked(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  const third = Math.ceil(bytes.length / 3);
+  for (let i = 0; i < bytes.length; i += third) yield bytes.subarray(i, i + third);
 }
