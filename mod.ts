@@ -204,6 +204,27 @@ export {
 } from "./lib/errors/mod.ts";
 
 /**
+ * The codes each error class accepts, one list per class: a constructor
+ * refuses a code from another class's list.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PARSE_ERROR_CODES, VERIFICATION_ERROR_CODES } from "./mod.ts";
+ * assert.ok(PARSE_ERROR_CODES.includes("BUNDLE_PARSE"));
+ * assert.ok(!VERIFICATION_ERROR_CODES.some((c) => (PARSE_ERROR_CODES as readonly string[]).includes(c)));
+ * ```
+ */
+export {
+  CONFIG_ERROR_CODES,
+  NETWORK_ERROR_CODES,
+  PARSE_ERROR_CODES,
+  POLICY_ERROR_CODES,
+  SIGSTORE_ERROR_CODES,
+  VERIFICATION_ERROR_CODES,
+} from "./lib/errors/mod.ts";
+
+/**
  * Runs the `sigstore-ts` command line with injected I/O; returns the exit code.
  *
  * @example
@@ -218,7 +239,15 @@ export {
  */
 export { main } from "./lib/cli/mod.ts";
 
-export type { ErrorCode } from "./lib/errors/mod.ts";
+export type {
+  ConfigErrorCode,
+  ErrorCode,
+  NetworkErrorCode,
+  ParseErrorCode,
+  PolicyErrorCode,
+  SigstoreErrorCode,
+  VerificationErrorCode,
+} from "./lib/errors/mod.ts";
 export type {
   Bundle,
   BundleParts,
