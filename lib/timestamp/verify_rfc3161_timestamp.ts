@@ -13,7 +13,7 @@
  */
 
 import { digest, type HashAlgorithm, parsePublicKey, verifySignature } from "../crypto/mod.ts";
-import { bytesEqual, encodeHex } from "../encoding/mod.ts";
+import { bytesEqual, encodeHex, quote } from "../encoding/mod.ts";
 import { SigstoreError, VerificationError } from "../errors/mod.ts";
 import { type CertificateAuthority, describePeriod, isValidAt } from "../trust/mod.ts";
 import {
@@ -201,7 +201,7 @@ async function checkAuthority(
   embedded: Certificate | undefined,
 ): Promise<Rejection | undefined> {
   const { tstInfo, signerInfo } = context.response;
-  const name = JSON.stringify(authority.uri);
+  const name = quote(authority.uri);
   let signer: Certificate;
   if (embedded !== undefined) {
     signer = embedded; // already checked; its trust comes from the chain check below

@@ -12,6 +12,8 @@ import { encodeDer, TAG } from "../der/mod.ts";
 import {
   jsonPath,
   JsonShapeError,
+  parseJsonText,
+  quote,
   readArray,
   readBytes,
   readObject,
@@ -33,9 +35,10 @@ const TRUSTED_ROOT_MEDIA_TYPES = new Set([
 export function parseTrustedRootJson(text: string): TrustedRoot {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonText(text);
   } catch (e) {
-    throw new ParseError("TRUST_ROOT_PARSE", `Trusted root is not valid JSON: ${(e as Error).message}`);
+    if (!(e instanceof JsonShapeError)) throw e;
+    throw new ParseError("TRUST_ROOT_PARSE", `Trusted root ${e.problem}`, { cause: e });
   }
   return parseTrustedRoot(json);
 }
@@ -48,7 +51,7 @@ export function parseTrustedRoot(json: unknown, basePath = ""): TrustedRoot {
     if (!TRUSTED_ROOT_MEDIA_TYPES.has(mediaType)) {
       throw new JsonShapeError(
         jsonPath(basePath, "mediaType"),
-        `unsupported trusted root media type ${JSON.stringify(mediaType)}`,
+        `unsupported trusted root media type ${quote(mediaType)}`,
       );
     }
     const list = <T>(key: string, read: (v: unknown, p: string) => T): T[] => {

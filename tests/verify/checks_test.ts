@@ -351,16 +351,33 @@ if (CONFORMANCE_DIR === undefined) {
       assert.equal(await outcome("managed-key-happy-path", { signer: { kind: "key", key } }), "OK");
       assert.equal(await outcome("happy-path-v0.3", { signer: { kind: "key", key } }), "KEY_MISMATCH");
     });
-    it("bundle: a chain that carries the root certificate is BUNDLE_INVALID", async () => {
+    it("bundle: a v0.2 chain that carries the intermediate and the root after the leaf verifies", async () => {
+      // Bundle spec: verifiers SHOULD ignore extra certificates; the path comes from the trusted root.
       const root = JSON.parse(readFileSync(`${CONFORMANCE_DIR}/production/trusted_root.json`, "utf8"));
+      const fulcio = root.certificateAuthorities.at(-1).certChain.certificates;
       assert.equal(
         await outcome("happy-path-v0.2", {
-          bundle: (b) =>
-            b.verificationMaterial.x509CertificateChain.certificates.push(
-              root.certificateAuthorities[1].certChain.certificates.at(-1),
-            ),
+          bundle: (b) => b.verificationMaterial.x509CertificateChain.certificates.push(...fulcio),
         }),
-        "BUNDLE_INVALID",
+        "OK",
+      );
+      // Extra certificates that are not even certificates are ignored as well.
+      assert.equal(
+        await outcome("happy-path-v0.2", {
+          bundle: (b) => b.verificationMaterial.x509CertificateChain.certificates.push({ rawBytes: "AAAA" }),
+        }),
+        "OK",
+      );
+    });
+    it("bundle: certificates after the leaf are never anchors (CERT_CHAIN without a trusted CA)", async () => {
+      const root = JSON.parse(readFileSync(`${CONFORMANCE_DIR}/production/trusted_root.json`, "utf8"));
+      const fulcio = root.certificateAuthorities.at(-1).certChain.certificates;
+      assert.equal(
+        await outcome("happy-path-v0.2", {
+          bundle: (b) => b.verificationMaterial.x509CertificateChain.certificates.push(...fulcio),
+          root: (r) => (r.certificateAuthorities = []),
+        }),
+        "CERT_CHAIN",
       );
     });
   });
