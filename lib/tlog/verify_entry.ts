@@ -123,7 +123,12 @@ export async function verifyTlogEntry(
   // §3.6.1: select the trusted log by log ID.
   const log = selectTransparencyLog(entry, context.tlogs);
   if (log.publicKey === undefined) {
-    throw new VerificationError("TLOG_UNKNOWN_LOG", `Log ${log.baseUrl} has a key this client cannot use`);
+    throw new VerificationError(
+      "TLOG_UNKNOWN_LOG",
+      `Log ${log.baseUrl} has a key this client cannot use${
+        log.unusableKeyReason === undefined ? "" : `: ${log.unusableKeyReason}`
+      }`,
+    );
   }
   if (log.hashAlgorithm !== "SHA2_256" && log.hashAlgorithm !== "") {
     throw new VerificationError(

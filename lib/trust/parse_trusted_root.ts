@@ -117,12 +117,15 @@ function readLog(value: unknown, path: string): TransparencyLogInstance {
   const keyDetails = readOptionalString(key.keyDetails, jsonPath(keyPath, "keyDetails")) ??
     "PUBLIC_KEY_DETAILS_UNSPECIFIED";
   let publicKey: PublicKey | undefined;
+  let unusableKeyReason: string | undefined;
   try {
     const spki = keyDetails === "PKCS1_RSA_PKCS1V5" ? wrapPkcs1RsaKey(publicKeyBytes) : publicKeyBytes;
     publicKey = parsePublicKey(spki);
   } catch (e) {
     if (!(e instanceof SigstoreError)) throw e;
-    publicKey = undefined; // unusable keys never verify anything
+    // Unusable keys (a newer algorithm, a weak RSA key) never verify anything; the reason is kept.
+    publicKey = undefined;
+    unusableKeyReason = e.message;
   }
   const checkpoint = log.checkpointKeyId === undefined || log.checkpointKeyId === null
     ? undefined
@@ -135,6 +138,7 @@ function readLog(value: unknown, path: string): TransparencyLogInstance {
     hashAlgorithm: readOptionalString(log.hashAlgorithm, jsonPath(path, "hashAlgorithm")) ?? "SHA2_256",
     keyDetails,
     publicKey,
+    ...(unusableKeyReason === undefined ? {} : { unusableKeyReason }),
     publicKeyBytes,
     validFor: readValidity(key.validFor, jsonPath(keyPath, "validFor")),
     logId: readBytes(readObject(log.logId, jsonPath(path, "logId")).keyId, jsonPath(path, "logId.keyId")),

@@ -31,6 +31,8 @@ export interface SignedCertificateTimestamp {
 export interface CtLogKey {
   readonly logId: Uint8Array;
   readonly publicKey: PublicKey | undefined;
+  /** Why `publicKey` is `undefined` (with a leading ": "), for messages. */
+  readonly unusableKeyReason?: string;
   /** True when the log key was valid at the given time. */
   readonly isValidAt: (time: Date) => boolean;
 }
@@ -147,8 +149,12 @@ export async function verifyEmbeddedScts(
       continue;
     }
     const log = logs.find((l) => l.logId.length === sct.logId.length && encodeBase64(l.logId) === id);
-    if (log === undefined || log.publicKey === undefined) {
+    if (log === undefined) {
       problems.push(`SCT is from an unknown CT log ${id}`);
+      continue;
+    }
+    if (log.publicKey === undefined) {
+      problems.push(`CT log ${id} has a key this client cannot use${log.unusableKeyReason ?? ""}`);
       continue;
     }
     const when = new Date(Number(sct.timestamp));
