@@ -9,6 +9,9 @@
  * @module
  */
 
+import { encodeBase64 } from "./base64.ts";
+import { encodeHex } from "./hex.ts";
+
 /** How many characters of a value a message quotes by default. */
 export const QUOTE_MAX_LENGTH = 120;
 
@@ -62,4 +65,36 @@ export function quote(value: unknown, maxLength: number = QUOTE_MAX_LENGTH): str
     note = `… (${text.length - end} more characters)`;
   }
   return `"${kept.replace(UNSAFE, escapeCharacter)}"${note}`;
+}
+
+/** How many bytes of a byte value a message shows by default (a SHA-512 digest). */
+export const BYTES_MAX_LENGTH = 64;
+
+/**
+ * Shows untrusted bytes (a digest, a hash, a key ID) in a message as hex or
+ * base64, at most `maxBytes` of them followed by the full length.
+ *
+ * @param bytes The bytes to show.
+ * @param encoding `"hex"` (default) or `"base64"`.
+ * @param maxBytes Most bytes to show (default 64).
+ * @returns The encoded text, never longer than the encoding of `maxBytes` bytes plus a short note.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeBytes } from "./quote.ts";
+ *
+ * assert.equal(describeBytes(Uint8Array.of(0xab, 0xcd)), "abcd");
+ * assert.equal(describeBytes(new Uint8Array(100), "hex", 2), "0000… (100 bytes)");
+ * assert.equal(describeBytes(Uint8Array.of(1, 2, 3), "base64"), "AQID");
+ * ```
+ */
+export function describeBytes(
+  bytes: Uint8Array,
+  encoding: "hex" | "base64" = "hex",
+  maxBytes: number = BYTES_MAX_LENGTH,
+): string {
+  const shown = bytes.length > maxBytes ? bytes.subarray(0, maxBytes) : bytes;
+  const text = encoding === "hex" ? encodeHex(shown) : encodeBase64(shown);
+  return bytes.length > maxBytes ? `${text}… (${bytes.length} bytes)` : text;
 }

@@ -23,8 +23,7 @@ import {
   decodeBase64,
   decodeHex,
   decodePem,
-  encodeBase64,
-  encodeHex,
+  describeBytes,
   JsonShapeError,
   parseJsonText,
   quote,
@@ -266,7 +265,11 @@ function artifactDigest(
 
 function checkSignature(logged: Uint8Array, actual: Uint8Array): void {
   if (!bytesEqual(logged, actual)) {
-    mismatch(`signature differs: expected ${encodeBase64(actual)}, found ${encodeBase64(logged)}`);
+    mismatch(
+      `signature differs: expected ${describeBytes(actual, "base64")}, found ${
+        describeBytes(logged, "base64")
+      }`,
+    );
   }
 }
 
@@ -278,7 +281,7 @@ function checkSigner(logged: Uint8Array, signer: Uint8Array): void {
 
 function checkDigest(what: string, logged: Uint8Array, actual: Uint8Array): void {
   if (!bytesEqual(logged, actual)) {
-    mismatch(`${what} differs: expected ${encodeHex(actual)}, found ${encodeHex(logged)}`);
+    mismatch(`${what} differs: expected ${describeBytes(actual)}, found ${describeBytes(logged)}`);
   }
 }
 

@@ -9,7 +9,7 @@
  */
 
 import type { DsseEnvelope, MessageSignature, TransparencyLogEntry } from "../bundle/mod.ts";
-import { bytesEqual, encodeBase64 } from "../encoding/mod.ts";
+import { bytesEqual, describeBytes, encodeBase64 } from "../encoding/mod.ts";
 import { VerificationError } from "../errors/mod.ts";
 import { describePeriod, isValidAt } from "../trust/mod.ts";
 import type { TransparencyLogInstance } from "../trust/mod.ts";
@@ -225,7 +225,7 @@ async function verifyInclusion(
       "TLOG_CHECKPOINT",
       `Checkpoint root hash does not match the inclusion proof: expected ${
         encodeBase64(checkpoint.rootHash)
-      }, found ${encodeBase64(proof.rootHash)}`,
+      }, found ${describeBytes(proof.rootHash, "base64")}`,
     );
   }
   if (checkpoint.treeSize !== proof.treeSize) {

@@ -16,7 +16,7 @@ import {
   verifyPrehashedSignature,
   verifySignature,
 } from "../crypto/mod.ts";
-import { bytesEqual, encodeHex, quote } from "../encoding/mod.ts";
+import { bytesEqual, describeBytes, encodeHex, quote } from "../encoding/mod.ts";
 import { VerificationError } from "../errors/mod.ts";
 import type { ArtifactInput } from "./types.ts";
 
@@ -78,7 +78,7 @@ export function verifyMessageDigest(content: MessageSignature, artifact: Artifac
     throw new VerificationError(
       "ARTIFACT_DIGEST",
       `Artifact digest does not match the bundle: bundle says ${alg}:${
-        encodeHex(hint.digest)
+        describeBytes(hint.digest)
       }, artifact is ${alg}:${encodeHex(actual)}`,
     );
   }

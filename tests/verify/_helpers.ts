@@ -58,6 +58,11 @@ export function readCaseBundle(caseName: string): Json {
 
 /** Verifies a conformance case after `m`; returns "OK" or the error code. */
 export async function outcome(caseName: string, m: Mutation = {}): Promise<string> {
+  return (await failure(caseName, m))?.code ?? "OK";
+}
+
+/** Verifies a conformance case after `m`; returns the typed error, or `undefined` when it verifies. */
+export async function failure(caseName: string, m: Mutation = {}): Promise<SigstoreError | undefined> {
   const assets = `${CONFORMANCE_DIR}/assets/bundle-verify`;
   const dir = caseDir(caseName);
   const bundleJson = readCaseBundle(caseName);
@@ -82,9 +87,9 @@ export async function outcome(caseName: string, m: Mutation = {}): Promise<strin
       ...(m.now === null ? {} : { now: m.now ?? NOW }),
       ...m.options,
     });
-    return "OK";
+    return undefined;
   } catch (e) {
-    if (e instanceof SigstoreError) return e.code;
+    if (e instanceof SigstoreError) return e;
     throw e;
   }
 }

@@ -15,7 +15,7 @@ import { decodeBase64, decodePem, encodeBase64 } from "../../lib/encoding/mod.ts
 import { githubPolicy } from "../../lib/policy/mod.ts";
 import { parsePublicKey } from "../../lib/crypto/mod.ts";
 import { CONFORMANCE_DIR, noteConformanceSkipped } from "../_support/paths.ts";
-import { flipBase64, IDENTITY, ISSUER, type Json, outcome } from "./_helpers.ts";
+import { failure, flipBase64, IDENTITY, ISSUER, type Json, outcome } from "./_helpers.ts";
 
 if (CONFORMANCE_DIR === undefined) {
   noteConformanceSkipped("tests/verify/checks_test.ts");
@@ -349,6 +349,13 @@ if (CONFORMANCE_DIR === undefined) {
         }),
         "ARTIFACT_DIGEST",
       );
+    });
+    it("artifact: a 1 MiB message digest hint is ARTIFACT_DIGEST, in a message of bounded length", async () => {
+      const e = await failure("rekor2-happy-path", {
+        bundle: (b) => (b.messageSignature.messageDigest.digest = encodeBase64(new Uint8Array(1 << 20))),
+      });
+      assert.equal(e?.code, "ARTIFACT_DIGEST");
+      assert.ok(e.message.length < 400, `${e.message.length} characters`);
     });
     it("signer: a managed-key bundle verified by identity is KEY_MISMATCH, and a certificate bundle by key", async () => {
       assert.equal(await outcome("managed-key-happy-path"), "KEY_MISMATCH");
