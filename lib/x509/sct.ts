@@ -10,7 +10,7 @@
 import { concatBytes, encodeBase64 } from "../encoding/mod.ts";
 import { derChildren, encodeDer, parseDer, TAG } from "../der/mod.ts";
 import { digest, type PublicKey, verifySignature } from "../crypto/mod.ts";
-import { VerificationError } from "../errors/mod.ts";
+import { ConfigError, VerificationError } from "../errors/mod.ts";
 import { type Certificate, findExtension } from "./certificate.ts";
 import { OID } from "./extensions.ts";
 import { decodeOid } from "../der/mod.ts";
@@ -130,7 +130,8 @@ export function sctSignedData(
 
 /**
  * Verifies the certificate's embedded SCTs; at least `threshold` distinct
- * trusted CT logs must have a valid SCT. Throws `VerificationError` (`SCT`).
+ * trusted CT logs must have a valid SCT. Throws `VerificationError` (`SCT`),
+ * or `ConfigError` (`CONFIG`) for a threshold below 1.
  */
 export async function verifyEmbeddedScts(
   cert: Certificate,
@@ -138,6 +139,12 @@ export async function verifyEmbeddedScts(
   logs: readonly CtLogKey[],
   threshold = 1,
 ): Promise<number> {
+  if (!Number.isSafeInteger(threshold) || threshold < 1) {
+    throw new ConfigError(
+      "CONFIG",
+      `The CT log threshold must be a whole number of at least 1, not ${threshold}`,
+    );
+  }
   const scts = parseEmbeddedScts(cert);
   if (scts.length === 0) throw new VerificationError("SCT", "Certificate has no embedded SCT from a CT log");
   const verifiedLogs = new Set<string>();

@@ -247,6 +247,9 @@ if (CONFORMANCE_DIR === undefined) {
       assert.equal(await outcome("happy-path-v0.3", { options: { ctLogThreshold: 1 } }), "OK");
       assert.equal(await outcome("happy-path-v0.3", { options: { ctLogThreshold: 2 } }), "SCT");
     });
+    it("options: an invalid now is CONFIG", async () => {
+      assert.equal(await outcome("happy-path-v0.3", { now: new Date(Number.NaN) }), "CONFIG");
+    });
     it("options: a policy without an issuer is POLICY_ISSUER unless unsafeAnyIssuer", async () => {
       const subject = { exact: IDENTITY };
       assert.equal(

@@ -9,7 +9,8 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { MIN_RSA_MODULUS_BITS, parsePublicKey } from "../../lib/crypto/mod.ts";
-import { encodeBase64 } from "../../lib/encoding/mod.ts";
+import { encodeDer, TAG } from "../../lib/der/mod.ts";
+import { concatBytes, encodeBase64 } from "../../lib/encoding/mod.ts";
 import { verifyRfc3161Timestamp } from "../../lib/timestamp/mod.ts";
 import { parseTrustedRoot } from "../../lib/trust/mod.ts";
 import { verifyTlogEntry } from "../../lib/tlog/mod.ts";
@@ -23,18 +24,31 @@ import {
 } from "../timestamp/_fake_tsa.ts";
 
 const SIGNED = new TextEncoder().encode("signature bytes");
+/** 1.2.840.113549.1.1.1 (rsaEncryption), DER contents. */
+const RSA_ENCRYPTION = Uint8Array.of(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01);
+
+/** An RSA SubjectPublicKeyInfo whose 256-byte modulus starts with `firstByte` (for parsing only). */
+function rsaSpki(firstByte: number): Uint8Array {
+  const modulus = new Uint8Array(256).fill(0x01);
+  modulus[0] = firstByte;
+  const n = encodeDer(TAG.INTEGER, firstByte & 0x80 ? concatBytes(Uint8Array.of(0), modulus) : modulus);
+  const key = encodeDer(TAG.SEQUENCE, concatBytes(n, encodeDer(TAG.INTEGER, Uint8Array.of(1, 0, 1))));
+  const algorithm = encodeDer(
+    TAG.SEQUENCE,
+    concatBytes(encodeDer(TAG.OID, RSA_ENCRYPTION), Uint8Array.of(5, 0)),
+  );
+  return encodeDer(
+    TAG.SEQUENCE,
+    concatBytes(algorithm, encodeDer(TAG.BIT_STRING, concatBytes(Uint8Array.of(0), key))),
+  );
+}
 const WIDE = { notBefore: new Date("2024-01-01T00:00:00Z"), notAfter: new Date("2030-01-01T00:00:00Z") };
 
 describe("RSA key size", () => {
   let rsa1024: TestKey;
-  let rsa2047: TestKey;
   let rsa2048: TestKey;
   before(async () => {
-    [rsa1024, rsa2047, rsa2048] = await Promise.all([
-      generateRsaKey(1024),
-      generateRsaKey(2047),
-      generateRsaKey(2048),
-    ]);
+    [rsa1024, rsa2048] = await Promise.all([generateRsaKey(1024), generateRsaKey(2048)]);
   });
 
   it("parsePublicKey() refuses managed keys under 2048 bits (KEY_PARSE), counting bits exactly", () => {
@@ -43,10 +57,13 @@ describe("RSA key size", () => {
       code: "KEY_PARSE",
       message: /RSA key has 1024 bits/,
     });
-    assert.throws(() => parsePublicKey(rsa2047.spki), {
+    // A 256-byte modulus whose top bit is clear has 2047 bits, not 2048.
+    assert.throws(() => parsePublicKey(rsaSpki(0x40)), {
       code: "KEY_PARSE",
       message: /RSA key has 2047 bits/,
     });
+    const top = parsePublicKey(rsaSpki(0x80));
+    assert.equal(top.kind === "rsa" && top.modulusBits, 2048);
     const key = parsePublicKey(rsa2048.spki);
     assert.equal(key.kind === "rsa" && key.modulusBits, 2048);
   });
