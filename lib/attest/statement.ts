@@ -22,6 +22,13 @@ export const IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
 
 const STATEMENT_TYPES = new Set(["https://in-toto.io/Statement/v1", "https://in-toto.io/Statement/v0.1"]);
 
+/**
+ * How deep a statement may nest. Predicates such as SBOMs nest components in
+ * components, so the limit is far above the bundle's 64, yet low enough that
+ * no runtime's JSON parser runs out of stack.
+ */
+const MAX_STATEMENT_DEPTH = 512;
+
 /** One statement subject. */
 export interface StatementSubject {
   readonly name: string;
@@ -42,7 +49,7 @@ export function parseStatement(payload: Uint8Array): Statement {
   const text = utf8Decode(payload);
   if (text === undefined) throw new VerificationError("INTOTO_SUBJECT", "in-toto statement is not UTF-8");
   try {
-    const root = readObject(parseJsonText(text), "");
+    const root = readObject(parseJsonText(text, { maxDepth: MAX_STATEMENT_DEPTH }), "");
     const type = readString(root._type, "_type");
     if (!STATEMENT_TYPES.has(type)) {
       throw new JsonShapeError("_type", `unsupported statement type ${quote(type)}`);

@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { parseBundle, parseBundleJson } from "../../lib/bundle/mod.ts";
+import { parseStatement } from "../../lib/attest/mod.ts";
 import { ParseError } from "../../lib/errors/mod.ts";
 import {
   parseClientTrustConfigJson,
@@ -109,5 +110,19 @@ describe("document loaders on hostile text", () => {
     assert.equal(e.code, "BUNDLE_PARSE");
     assertOneSafeLine(e.message, 200);
     assert.match(e.message, /\\nOK: artifact\.tgz\\n\\u001b\[1A\\u2028OK/);
+  });
+  it("parseStatement() accepts predicates nested 500 deep (SBOMs nest) and refuses 100,000 deep, fast", () => {
+    const statement = (depth: number) =>
+      new TextEncoder().encode(
+        `{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"00"}}],` +
+          `"predicateType":"https://example.test/p","predicate":${"[".repeat(depth)}${"]".repeat(depth)}}`,
+      );
+    assert.equal(parseStatement(statement(500)).predicateType, "https://example.test/p");
+    const start = performance.now();
+    assert.throws(() => parseStatement(statement(100_000)), {
+      code: "INTOTO_SUBJECT",
+      message: /nested more than 512/,
+    });
+    assert.ok(performance.now() - start < 500);
   });
 });

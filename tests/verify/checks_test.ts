@@ -208,6 +208,31 @@ if (CONFORMANCE_DIR === undefined) {
         "TLOG_KIND",
       );
     });
+    it("tlog: the same entry twice is BUNDLE_INVALID", async () => {
+      assert.equal(
+        await outcome("happy-path-v0.3", {
+          bundle: (b) => b.verificationMaterial.tlogEntries.push(structuredClone(tle(b))),
+        }),
+        "BUNDLE_INVALID",
+      );
+    });
+    it("bundle: more than 32 log entries or 32 timestamps is BUNDLE_PARSE", async () => {
+      assert.equal(
+        await outcome("happy-path-v0.3", {
+          bundle: (b) => (b.verificationMaterial.tlogEntries = Array.from({ length: 33 }, () => tle(b))),
+        }),
+        "BUNDLE_PARSE",
+      );
+      assert.equal(
+        await outcome("rekor2-happy-path", {
+          bundle: (b) => {
+            const data = b.verificationMaterial.timestampVerificationData;
+            data.rfc3161Timestamps = Array.from({ length: 33 }, () => data.rfc3161Timestamps[0]);
+          },
+        }),
+        "BUNDLE_PARSE",
+      );
+    });
     it("tlog: no entry at all is TLOG_MISSING", async () => {
       assert.equal(
         await outcome("rekor2-happy-path", { bundle: (b) => (b.verificationMaterial.tlogEntries = []) }),
