@@ -2,7 +2,9 @@
  * Enforces the module boundaries of docs/style.md §2: a folder of lib/
  * imports only the folders its row allows, only through their mod.ts, and
  * npm dependencies only from the one folder that wraps each. `errors/` is
- * shared by all. Exits 1 listing every violation.
+ * shared by all. A runtime edge file kept out of its folder's mod.ts (so that
+ * the library root does not load it) is listed in RUNTIME_EDGES with the
+ * folders that may import it directly. Exits 1 listing every violation.
  *
  * Run: deno run --allow-read scripts/check_deps.ts
  *
@@ -33,6 +35,11 @@ const ALLOWED: Record<string, string[]> = {
   cli: ["*"],
 };
 
+/** Runtime edge files outside their folder's mod.ts, and the folders that may import each. */
+const RUNTIME_EDGES: Record<string, string[]> = {
+  "oidc/node_environment.ts": ["cli"],
+};
+
 /** npm packages and the one folder allowed to import each. */
 const PACKAGES: Record<string, string> = {
   "@noble/curves": "crypto",
@@ -60,7 +67,10 @@ for (const folder of readdirSync(LIB)) {
       if (spec.startsWith("../")) {
         const [target, ...rest] = spec.slice(3).split("/");
         if (target === "errors") continue;
-        if (rest.join("/") !== "mod.ts") problems.push(`${where}: go through ../${target}/mod.ts`);
+        const edge = RUNTIME_EDGES[`${target}/${rest.join("/")}`];
+        if (edge !== undefined) {
+          if (!edge.includes(folder)) problems.push(`${where}: only ${edge.join(", ")} may import this edge`);
+        } else if (rest.join("/") !== "mod.ts") problems.push(`${where}: go through ../${target}/mod.ts`);
         if (!allowed.includes("*") && !allowed.includes(target!)) {
           problems.push(`${where}: ${folder} may not import ${target}`);
         }
