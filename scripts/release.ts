@@ -1,0 +1,224 @@
+/**
+ * `npm run release`: builds the standalone executables for every OS, writes
+ * SHA256SUMS, and signs every file with sigstore-ts itself, into
+ * dist/release/.
+ *
+ *   deno run --allow-read --allow-write=dist --allow-run --allow-env scripts/release.ts \
+ *     [--trust-config FILE | --staging] [--rekor-version 1|2]
+ *
+ * - Bun cross-compiles cli.ts for the five targets. Bun fetches each
+ *   target's runtime as the npm package `@oven/bun-<os>-<arch>` of its own
+ *   version from the npm registry (caching it in ~/.bun/install/cache), so
+ *   this works wherever npm does. The executables embed the bundled program
+ *   only; nothing is read from node_modules at run time.
+ * - `deno compile --target` builds the same program for the same five
+ *   targets from the bundle when Deno can download its runtime (denort, from
+ *   dl.deno.land); when it cannot, one line says why and the Bun builds
+ *   stand alone.
+ * - Signing runs the freshly built executable for this machine (else
+ *   `deno run cli.ts`): `sigstore-ts sign` with the flags above; the identity
+ *   token comes from SIGSTORE_IDENTITY_TOKEN, the CI's ambient credentials,
+ *   or an interactive sign-in, exactly as for `sigstore-ts sign`.
+ *
+ * Everything is built in a fresh directory beside dist/release and moved
+ * there only when all of it succeeded, so a failure leaves no partial
+ * release.
+ *
+ * @module
+ */
+
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
+const DIST = `${ROOT}/dist`;
+const RELEASE = `${DIST}/release`;
+const BUN = `${ROOT}/node_modules/.bin/bun`;
+const DENO = `${ROOT}/node_modules/.bin/deno`;
+
+/** One release target: our file name, Bun's and Deno's names for it. */
+interface Target {
+  readonly name: string;
+  readonly bun: string;
+  readonly deno: string;
+  /** `process.platform`-`process.arch` of a machine that runs it. */
+  readonly host: string;
+}
+
+/** The five release targets. */
+const TARGETS: readonly Target[] = [
+  {
+    name: "sigstore-ts-linux-x64",
+    bun: "bun-linux-x64",
+    deno: "x86_64-unknown-linux-gnu",
+    host: "linux-x64",
+  },
+  {
+    name: "sigstore-ts-linux-arm64",
+    bun: "bun-linux-arm64",
+    deno: "aarch64-unknown-linux-gnu",
+    host: "linux-arm64",
+  },
+  { name: "sigstore-ts-darwin-x64", bun: "bun-darwin-x64", deno: "x86_64-apple-darwin", host: "darwin-x64" },
+  {
+    name: "sigstore-ts-darwin-arm64",
+    bun: "bun-darwin-arm64",
+    deno: "aarch64-apple-darwin",
+    host: "darwin-arm64",
+  },
+  {
+    name: "sigstore-ts-windows-x64.exe",
+    bun: "bun-windows-x64",
+    deno: "x86_64-pc-windows-msvc",
+    host: "win32-x64",
+  },
+];
+
+/** The permissions a Deno-compiled sigstore-ts runs with (it signs, too). */
+const DENO_COMPILE_PERMISSIONS = [
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-net",
+  "--allow-run",
+  "--allow-sys",
+];
+
+class ReleaseError extends Error {}
+
+function fail(message: string): never {
+  throw new ReleaseError(message);
+}
+
+/** Flags passed on to `sigstore-ts sign`; anything else is refused. */
+function signFlags(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--staging") out.push(arg);
+    else if (arg === "--trust-config" || arg === "--rekor-version") {
+      const value = args[++i];
+      if (value === undefined) fail(`${arg} needs a value`);
+      out.push(arg, value);
+    } else {fail(
+        `unknown argument ${
+          JSON.stringify(arg)
+        } (accepted: --trust-config FILE, --staging, --rekor-version 1|2)`,
+      );}
+  }
+  return out;
+}
+
+function run(cmd: string, args: readonly string[], what: string): string {
+  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  if (r.error) fail(`${what}: cannot run ${cmd}: ${r.error.message}`);
+  if (r.status !== 0) {
+    const lines = `${r.stderr}${r.stdout}`.split("\n").map((l) => l.trim()).filter(Boolean);
+    const reason = lines.find((l) => /error/i.test(l)) ?? lines.at(-1) ?? `exit ${r.status}`;
+    fail(`${what}: ${reason}`);
+  }
+  return r.stdout;
+}
+
+function sha256File(path: string): string {
+  return createHash("sha256").update(readFileSync(path)).digest("hex");
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Tries `deno compile` for every target; returns the files built, or says in one line why not. */
+function denoCompile(bundle: string, out: string): string[] {
+  const built: string[] = [];
+  for (const target of TARGETS) {
+    const name = target.name.replace(/^sigstore-ts-/, "sigstore-ts-deno-");
+    const r = spawnSync(DENO, [
+      "compile",
+      "--quiet",
+      "--no-config",
+      ...DENO_COMPILE_PERMISSIONS,
+      "--target",
+      target.deno,
+      "--output",
+      `${out}/${name}`,
+      bundle,
+    ], { cwd: ROOT, encoding: "utf8" });
+    if (r.status !== 0) {
+      const text = `${r.stderr}${r.stdout}`.split("Stack backtrace")[0]!;
+      const url = text.match(/https:\/\/\S+denort[^\s)]*/)?.[0];
+      const cause = text.split("\n").map((l) => l.trim()).filter((l) => /^\d+: /.test(l)).at(-1)
+        ?.replace(/^\d+: /, "") ?? text.trim().split("\n")[0];
+      console.log(
+        `deno compile: skipped, Deno cannot download its runtime${
+          url ? ` ${url}` : ""
+        } for ${target.deno}: ${cause}`,
+      );
+      for (const file of built) rmSync(`${out}/${file}`, { force: true });
+      return [];
+    }
+    built.push(name);
+  }
+  return built;
+}
+
+function main(args: readonly string[]): void {
+  const flags = signFlags(args);
+  if (!existsSync(BUN) || !existsSync(DENO)) fail("bun and deno are not installed: run npm ci first");
+  mkdirSync(DIST, { recursive: true });
+  const work = `${DIST}/release.partial-${process.pid}`;
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(`${work}/files`, { recursive: true });
+  try {
+    const files = `${work}/files`;
+    const bundle = `${work}/sigstore-ts.mjs`;
+    run(BUN, ["build", "cli.ts", "--target=node", "--outfile", bundle], "bun build");
+    for (const target of TARGETS) {
+      run(
+        BUN,
+        ["build", "cli.ts", "--compile", `--target=${target.bun}`, "--outfile", `${files}/${target.name}`],
+        `bun build --compile --target=${target.bun}`,
+      );
+    }
+    const executables = [...TARGETS.map((t) => t.name), ...denoCompile(bundle, files)];
+    const sums = executables.map((name) => `${sha256File(`${files}/${name}`)}  ${name}\n`).join("");
+    writeFileSync(`${files}/SHA256SUMS`, sums);
+    const toSign = [...executables, "SHA256SUMS"];
+
+    const host = TARGETS.find((t) => t.host === `${process.platform}-${process.arch}`);
+    const signer = host ? [`${files}/${host.name}`] : [DENO, "run", "-A", `${ROOT}/cli.ts`];
+    console.log(`signing ${toSign.length} files with ${host ? host.name : "deno run cli.ts"}`);
+    const signed = spawnSync(signer[0]!, [...signer.slice(1), "sign", ...flags, ...toSign], {
+      cwd: files,
+      stdio: ["inherit", "inherit", "inherit"],
+    });
+    if (signed.status !== 0) fail(`sigstore-ts sign failed (exit ${signed.status ?? signed.signal})`);
+    for (const name of toSign) {
+      if (!existsSync(`${files}/${name}.sigstore.json`)) fail(`no bundle was written for ${name}`);
+    }
+
+    rmSync(RELEASE, { recursive: true, force: true });
+    renameSync(files, RELEASE);
+    console.log(`wrote ${RELEASE.slice(ROOT.length + 1)}/:`);
+    for (const name of toSign) {
+      console.log(
+        `  ${name.padEnd(34)} ${mib(statSync(`${RELEASE}/${name}`).size).padStart(10)}  + .sigstore.json`,
+      );
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) {
+  try {
+    main(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof ReleaseError)) throw e;
+    console.error(`release: ${e.message}`);
+    process.exit(1);
+  }
+}
