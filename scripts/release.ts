@@ -77,6 +77,15 @@ const TARGETS: readonly Target[] = [
   },
 ];
 
+/**
+ * Bun's build of the executables: ESM with code splitting, so the signing
+ * code (and the node:http, node:child_process and node:readline it imports)
+ * is a separate chunk in the file that only `sign` and friends load, and
+ * bytecode, so the startup skips parsing (this is why cli.ts has no
+ * top-level await).
+ */
+const BUN_COMPILE_FLAGS = ["--compile", "--format=esm", "--splitting", "--bytecode"];
+
 /** The permissions a Deno-compiled sigstore-ts runs with (it signs, too). */
 const DENO_COMPILE_PERMISSIONS = [
   "--allow-read",
@@ -179,7 +188,14 @@ function main(args: readonly string[]): void {
     for (const target of TARGETS) {
       run(
         BUN,
-        ["build", "cli.ts", "--compile", `--target=${target.bun}`, "--outfile", `${files}/${target.name}`],
+        [
+          "build",
+          "cli.ts",
+          ...BUN_COMPILE_FLAGS,
+          `--target=${target.bun}`,
+          "--outfile",
+          `${files}/${target.name}`,
+        ],
         `bun build --compile --target=${target.bun}`,
       );
     }
