@@ -36,8 +36,13 @@ export SIGSTORE_IDENTITY_TOKEN
 npm run --silent release -- --trust-config "$TRUST_CONFIG"
 unset SIGSTORE_IDENTITY_TOKEN
 cd dist/release
-FILES=(sigstore-ts-linux-x64 sigstore-ts-linux-arm64 sigstore-ts-darwin-x64 sigstore-ts-darwin-arm64
-  sigstore-ts-windows-x64.exe SHA256SUMS)
+for f in sigstore-ts-linux-x64 sigstore-ts-linux-arm64 sigstore-ts-darwin-x64 sigstore-ts-darwin-arm64 \
+  sigstore-ts-windows-x64.exe; do
+  grep -q "  $f\$" SHA256SUMS || die "SHA256SUMS does not list $f"
+done
+# Every file SHA256SUMS lists (the five, and Deno's builds where deno compile could run), and itself.
+mapfile -t FILES < <(awk '{ print $2 }' SHA256SUMS)
+FILES+=(SHA256SUMS)
 for f in "${FILES[@]}"; do
   [[ -s "$f" && -s "$f.sigstore.json" ]] || die "dist/release/$f or its bundle is missing"
 done
