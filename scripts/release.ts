@@ -136,8 +136,8 @@ function sha256File(path: string): string {
   return createHash("sha256").update(readFileSync(path)).digest("hex");
 }
 
-function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+function size(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${bytes} bytes` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /** Tries `deno compile` for every target; returns the files built, or says in one line why not. */
@@ -221,7 +221,7 @@ function main(args: readonly string[]): void {
     console.log(`wrote ${RELEASE.slice(ROOT.length + 1)}/:`);
     for (const name of toSign) {
       console.log(
-        `  ${name.padEnd(34)} ${mib(statSync(`${RELEASE}/${name}`).size).padStart(10)}  + .sigstore.json`,
+        `  ${name.padEnd(34)} ${size(statSync(`${RELEASE}/${name}`).size).padStart(10)}  + .sigstore.json`,
       );
     }
   } finally {

@@ -114,5 +114,5 @@ fi
 echo "arm64: $(head -n1 "$work/err")"
 
 echo "-- sizes"
-ls -l "${FILES[@]}" | awk '{ printf "%-30s %8.1f MiB\n", $9, $5 / 1048576 }'
+ls -l "${FILES[@]}" | awk '{ printf "%-30s %12d bytes %8.1f MiB\n", $9, $5, $5 / 1048576 }'
 echo "release check: OK"
