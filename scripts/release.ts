@@ -96,7 +96,12 @@ const DENO_COMPILE_PERMISSIONS = [
   "--allow-sys",
 ];
 
-class ReleaseError extends Error {}
+/** A failed release step; `usage` for a bad argument (exit 2), else exit 1. */
+class ReleaseError extends Error {
+  constructor(message: string, readonly usage = false) {
+    super(message);
+  }
+}
 
 function fail(message: string): never {
   throw new ReleaseError(message);
@@ -110,13 +115,16 @@ function signFlags(args: readonly string[]): string[] {
     if (arg === "--staging") out.push(arg);
     else if (arg === "--trust-config" || arg === "--rekor-version") {
       const value = args[++i];
-      if (value === undefined) fail(`${arg} needs a value`);
+      if (value === undefined) throw new ReleaseError(`${arg} needs a value`, true);
       out.push(arg, value);
-    } else {fail(
+    } else {
+      throw new ReleaseError(
         `unknown argument ${
           JSON.stringify(arg)
         } (accepted: --trust-config FILE, --staging, --rekor-version 1|2)`,
-      );}
+        true,
+      );
+    }
   }
   return out;
 }
@@ -235,6 +243,6 @@ if (import.meta.main) {
   } catch (e) {
     if (!(e instanceof ReleaseError)) throw e;
     console.error(`release: ${e.message}`);
-    process.exit(1);
+    process.exit(e.usage ? 2 : 1);
   }
 }
