@@ -78,13 +78,23 @@ const TARGETS: readonly Target[] = [
 ];
 
 /**
- * Bun's build of the executables: ESM with code splitting, so the signing
+ * Bun's build of the executables: no startup configuration from the working
+ * directory; ESM with code splitting, so the signing
  * code (and the node:http, node:child_process and node:readline it imports)
  * is a separate chunk in the file that only `sign` and friends load, and
  * bytecode, so the startup skips parsing (this is why cli.ts has no
  * top-level await).
  */
-const BUN_COMPILE_FLAGS = ["--compile", "--format=esm", "--splitting", "--bytecode"];
+const BUN_COMPILE_FLAGS = [
+  "--compile",
+  // A compiled Bun program otherwise reads .env and bunfig.toml from the working directory at startup, and
+  // bunfig.toml's `preload` runs code: verifying inside a downloaded directory must not run that directory.
+  "--no-compile-autoload-dotenv",
+  "--no-compile-autoload-bunfig",
+  "--format=esm",
+  "--splitting",
+  "--bytecode",
+];
 
 /** The permissions a Deno-compiled sigstore-ts runs with (it signs, too). */
 const DENO_COMPILE_PERMISSIONS = [

@@ -71,6 +71,15 @@ cp sigstore-ts-linux-x64 "$EXE"
 REL=$PWD
 ours() { (cd "$work/empty" && "$EXE" --trust-config "$TRUST_CONFIG" verify identity "$@"); }
 
+echo "-- the executable takes nothing from the directory it runs in (.env, bunfig.toml preload)"
+printf 'SIGSTORE_CERT_IDENTITY=%s\nSIGSTORE_CERT_OIDC_ISSUER=%s\n' "$IDENTITY" "$OIDC_URL" >"$work/empty/.env"
+echo 'console.error("PRELOAD RAN")' >"$work/empty/preload.js"
+echo 'preload = ["./preload.js"]' >"$work/empty/bunfig.toml"
+if ours "$REL/SHA256SUMS" >"$work/out" 2>&1 || grep -q "PRELOAD RAN" "$work/out"; then
+  die "the executable used the working directory's .env or bunfig.toml: $(cat "$work/out")"
+fi
+echo "ignored: $(head -n1 "$work/out")"
+
 echo "-- sigstore-ts verifies every bundle"
 paths=()
 for f in "${FILES[@]}"; do paths+=("$REL/$f"); done
