@@ -6,9 +6,11 @@
  *   deno run --allow-read --allow-write=dist --allow-run --allow-env scripts/release.ts \
  *     [--trust-config FILE | --staging] [--rekor-version 1|2]
  *
- * - Bun cross-compiles cli.ts for the five targets. Bun fetches each
- *   target's runtime as the npm package `@oven/bun-<os>-<arch>` of its own
- *   version from the npm registry (caching it in ~/.bun/install/cache), so
+ * - Bun cross-compiles cli.ts for the five targets. Each target's runtime
+ *   is the npm package `@oven/bun-<os>-<arch>` of Bun's own version, which
+ *   package-lock.json pins with its sha512: `npm pack` fetches it, the
+ *   tarball is checked against the lockfile, and Bun gets the runtime with
+ *   `--compile-executable-path` (Bun's own download would be unchecked). So
  *   this works wherever npm does. The executables embed the bundled program
  *   only; nothing is read from node_modules at run time.
  * - `deno compile --target` builds the same program for the same five
@@ -39,43 +41,37 @@ const RELEASE = `${DIST}/release`;
 const BUN = `${ROOT}/node_modules/.bin/bun`;
 const DENO = `${ROOT}/node_modules/.bin/deno`;
 
-/** One release target: our file name, Bun's and Deno's names for it. */
+/** One release target: our file name, Bun's and Deno's names for it, and Bun's runtime package. */
 interface Target {
   readonly name: string;
   readonly bun: string;
   readonly deno: string;
   /** `process.platform`-`process.arch` of a machine that runs it. */
   readonly host: string;
+  /** The npm package holding Bun's runtime for the target, pinned with its sha512 in package-lock.json. */
+  readonly runtimePackage: string;
+  /** The runtime's path inside that package. */
+  readonly runtimeFile: string;
 }
 
 /** The five release targets. */
 const TARGETS: readonly Target[] = [
-  {
-    name: "sigstore-ts-linux-x64",
-    bun: "bun-linux-x64",
-    deno: "x86_64-unknown-linux-gnu",
-    host: "linux-x64",
-  },
-  {
-    name: "sigstore-ts-linux-arm64",
-    bun: "bun-linux-arm64",
-    deno: "aarch64-unknown-linux-gnu",
-    host: "linux-arm64",
-  },
-  { name: "sigstore-ts-darwin-x64", bun: "bun-darwin-x64", deno: "x86_64-apple-darwin", host: "darwin-x64" },
-  {
-    name: "sigstore-ts-darwin-arm64",
-    bun: "bun-darwin-arm64",
-    deno: "aarch64-apple-darwin",
-    host: "darwin-arm64",
-  },
-  {
-    name: "sigstore-ts-windows-x64.exe",
-    bun: "bun-windows-x64",
-    deno: "x86_64-pc-windows-msvc",
-    host: "win32-x64",
-  },
-];
+  ["linux-x64", "bun-linux-x64", "x86_64-unknown-linux-gnu", "linux-x64", "linux-x64"],
+  ["linux-arm64", "bun-linux-arm64", "aarch64-unknown-linux-gnu", "linux-arm64", "linux-aarch64"],
+  ["darwin-x64", "bun-darwin-x64", "x86_64-apple-darwin", "darwin-x64", "darwin-x64"],
+  ["darwin-arm64", "bun-darwin-arm64", "aarch64-apple-darwin", "darwin-arm64", "darwin-aarch64"],
+  ["windows-x64", "bun-windows-x64", "x86_64-pc-windows-msvc", "win32-x64", "windows-x64"],
+].map(([os, bun, deno, host, pkg]) => {
+  const windows = os!.startsWith("windows");
+  return {
+    name: `sigstore-ts-${os}${windows ? ".exe" : ""}`,
+    bun: bun!,
+    deno: deno!,
+    host: host!,
+    runtimePackage: `@oven/bun-${pkg}`,
+    runtimeFile: windows ? "bin/bun.exe" : "bin/bun",
+  };
+});
 
 /**
  * Bun's build of the executables: no startup configuration from the working
@@ -158,6 +154,42 @@ function size(bytes: number): string {
   return bytes < 1024 * 1024 ? `${bytes} bytes` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+/**
+ * Bun's runtime for `target`, from its npm package at the version and sha512
+ * that package-lock.json pins. (Left to itself, Bun downloads the runtime
+ * from registry.npmjs.org without checking it against anything.) `npm pack`
+ * fetches it through the npm configuration in force; the tarball's sha512 is
+ * then compared with the lockfile before the runtime is extracted.
+ */
+function pinnedRuntime(target: Target, dir: string, bunVersion: string): string {
+  const lock = JSON.parse(readFileSync(`${ROOT}/package-lock.json`, "utf8"));
+  const entry = lock.packages?.[`node_modules/${target.runtimePackage}`];
+  if (typeof entry?.version !== "string" || typeof entry?.integrity !== "string") {
+    fail(`package-lock.json does not pin ${target.runtimePackage}`);
+  }
+  if (entry.version !== bunVersion) {
+    fail(`package-lock.json pins ${target.runtimePackage}@${entry.version}, but bun is ${bunVersion}`);
+  }
+  const spec = `${target.runtimePackage}@${entry.version}`;
+  const packed = JSON.parse(
+    run("npm", ["pack", spec, "--json", "--pack-destination", dir], `npm pack ${spec}`),
+  );
+  const tarball = `${dir}/${packed[0]?.filename}`;
+  const integrity = `sha512-${createHash("sha512").update(readFileSync(tarball)).digest("base64")}`;
+  if (integrity !== entry.integrity) {
+    fail(`${spec}: the tarball's ${integrity} is not package-lock.json's ${entry.integrity}`);
+  }
+  const out = `${dir}/${target.bun}`;
+  mkdirSync(out);
+  run(
+    "tar",
+    ["-xzf", tarball, "-C", out, "--no-same-owner", `package/${target.runtimeFile}`],
+    `unpack ${spec}`,
+  );
+  rmSync(tarball);
+  return `${out}/package/${target.runtimeFile}`;
+}
+
 /** Tries `deno compile` for every target; returns the files built, or says in one line why not. */
 function denoCompile(bundle: string, out: string): string[] {
   const built: string[] = [];
@@ -203,7 +235,10 @@ function main(args: readonly string[]): void {
     const files = `${work}/files`;
     const bundle = `${work}/sigstore-ts.mjs`;
     run(BUN, ["build", "cli.ts", "--target=node", "--outfile", bundle], "bun build");
+    const bunVersion = run(BUN, ["--version"], "bun --version").trim();
+    mkdirSync(`${work}/runtimes`);
     for (const target of TARGETS) {
+      const runtime = pinnedRuntime(target, `${work}/runtimes`, bunVersion);
       run(
         BUN,
         [
@@ -211,6 +246,7 @@ function main(args: readonly string[]): void {
           "cli.ts",
           ...BUN_COMPILE_FLAGS,
           `--target=${target.bun}`,
+          `--compile-executable-path=${runtime}`,
           "--outfile",
           `${files}/${target.name}`,
         ],
