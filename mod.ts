@@ -94,6 +94,20 @@ export { preAuthEncoding } from "./lib/bundle/mod.ts";
 export { verifyBundle } from "./lib/verify/mod.ts";
 
 /**
+ * Hashes a streamed artifact with every digest algorithm a bundle needs (one
+ * pass, constant memory) for `verifyBundle`; `isArtifactDigestEnough` says
+ * whether digests suffice (not for RSA or Ed25519 message signatures).
+ *
+ * @example
+ * ```ts ignore
+ * import { digestArtifactStream, verifyBundle } from "./mod.ts";
+ * const artifact = await digestArtifactStream(file.stream(), { bundle, signer });
+ * const result = await verifyBundle(bundle, artifact, { trustedRoot, signer, now: new Date() });
+ * ```
+ */
+export { digestArtifactStream, isArtifactDigestEnough } from "./lib/verify/mod.ts";
+
+/**
  * The embedded TrustedRoot of the public-good production or staging instance.
  *
  * @param instance `"production"` (default) or `"staging"`.
@@ -231,6 +245,7 @@ export type {
 } from "./lib/policy/mod.ts";
 export type {
   ArtifactInput,
+  ArtifactStreamOptions,
   SignerPolicy,
   VerificationResult,
   VerifiedTime,

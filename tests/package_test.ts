@@ -64,12 +64,13 @@ describe("JSR entry points", () => {
     assert.equal(imported.stderr, "");
   });
 
-  it("deno.json exports `.`, `./cli` and `./oidc/node`, each a published file", () => {
+  it("deno.json exports `.`, `./cli`, `./oidc/node` and `./verify`, each a published file", () => {
     const config = JSON.parse(readFileSync(`${REPO_ROOT}/deno.json`, "utf8"));
     assert.deepEqual(config.exports, {
       ".": "./mod.ts",
       "./cli": "./cli.ts",
       "./oidc/node": "./lib/oidc/node_environment.ts",
+      "./verify": "./lib/verify/entry.ts",
     });
     const include: string[] = config.publish.include;
     for (

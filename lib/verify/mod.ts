@@ -9,6 +9,8 @@ export { verifyBundle } from "./verify_bundle.ts";
 export { requiredDigestAlgorithms } from "./artifact.ts";
 export { resolveSigner } from "./signer.ts";
 export { verifySigningCertificate } from "./signing_certificate.ts";
+export { digestArtifactStream, isArtifactDigestEnough } from "./stream.ts";
+export type { ArtifactStreamOptions } from "./stream.ts";
 export type { BundleSigner } from "./signer.ts";
 export type {
   ArtifactInput,
