@@ -109,6 +109,12 @@ if ours --cert-identity mallory@example.com --cert-oidc-issuer "$OIDC_URL" "$REL
 fi
 echo "sigstore-ts: $(head -n1 "$work/err")"
 
+if [[ -e sigstore-ts-deno-linux-x64 ]]; then
+  echo "-- Deno's build (deno compile could download its runtime here)"
+  ./sigstore-ts-deno-linux-x64 --trust-config "$TRUST_CONFIG" verify identity --cert-identity "$IDENTITY" \
+    --cert-oidc-issuer "$OIDC_URL" SHA256SUMS
+fi
+
 echo "-- the linux-arm64 executable under $("$QEMU" --version | head -n1)"
 arm64() { "$QEMU" -L "$ARM64_LIBC" "$REL/sigstore-ts-linux-arm64" "$@"; }
 arm64 --trust-config "$TRUST_CONFIG" verify identity --cert-identity "$IDENTITY" --cert-oidc-issuer "$OIDC_URL" \
