@@ -1,19 +1,118 @@
 #!/usr/bin/env -S deno run --allow-read --allow-env --allow-net --allow-write --allow-run --allow-sys
 /**
- * The `sigstore-ts` executable: hands argv and the process's I/O to
- * `lib/cli/mod.ts`.
+ * The `sigstore-ts` command line. Run as the main module it hands argv and
+ * the process's I/O to {@linkcode main} and exits with its status; imported,
+ * it only exports `main`, which takes its I/O as an argument.
+ *
+ * Each command needs only the permissions its job needs (the README lists
+ * them); an offline verification reads its inputs and nothing else:
+ *
+ * ```sh
+ * deno run --allow-read=a.txt,a.txt.sigstore.json jsr:@sigstore-ts/sigstore/cli \
+ *   verify identity --cert-identity me@example.com \
+ *   --cert-oidc-issuer https://github.com/login/oauth a.txt
+ * ```
+ *
+ * Under Deno, environment variables the process may not read (no
+ * `--allow-env` for that name) are treated as unset instead of prompting,
+ * so defaults such as `SIGSTORE_CERT_IDENTITY` apply only when granted.
+ *
+ * @example Run the command line in-process
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { main } from "./cli.ts";
+ * let out = "";
+ * const code = await main(["--version"], { stdout: (t) => (out += t), stderr: () => {}, env: {}, now: () => new Date() });
+ * assert.equal(code, 0);
+ * assert.match(out, /^sigstore-ts /);
+ * ```
  *
  * @module
  */
 
-import process from "node:process";
 import { main } from "./lib/cli/mod.ts";
 
-const code = await main(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  env: process.env,
-  now: () => new Date(),
-  stdin: () => process.stdin as AsyncIterable<Uint8Array>,
-});
-process.exitCode = code;
+export { main };
+export type { CliIo, SignDependencies } from "./lib/cli/mod.ts";
+
+/** The parts of Deno's namespace the entry uses, when running on Deno. */
+interface DenoRuntime {
+  readonly args: readonly string[];
+  readonly permissions: {
+    querySync(descriptor: { name: "env"; variable: string }): { readonly state: string };
+  };
+  readonly env: { get(name: string): string | undefined };
+  readonly stdout: { writeSync(bytes: Uint8Array): number };
+  readonly stderr: { writeSync(bytes: Uint8Array): number };
+  readonly stdin: { readonly readable: AsyncIterable<Uint8Array> };
+  exitCode: number;
+}
+
+/** The parts of Node's and Bun's global `process` the entry uses. */
+interface NodeProcess {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  readonly stdin: AsyncIterable<Uint8Array>;
+  exitCode: number | undefined;
+  getBuiltinModule(id: string): unknown;
+}
+
+// The process is reached through globals, not `node:` imports: on Deno, the
+// Node compatibility modules cost more start-up time than a whole offline
+// verification, and the entry needs none of them.
+const deno = (globalThis as { Deno?: DenoRuntime }).Deno;
+const nodeProcess = (globalThis as { process?: NodeProcess }).process;
+
+/**
+ * The process environment. On Deno, a variable without env permission reads
+ * as unset (no prompt, no crash), so commands that need no environment run
+ * without `--allow-env`.
+ */
+function processEnv(): Readonly<Record<string, string | undefined>> {
+  if (deno === undefined) return nodeProcess!.env;
+  return new Proxy({}, {
+    get: (_target, name) =>
+      typeof name === "string" &&
+        deno.permissions.querySync({ name: "env", variable: name }).state === "granted"
+        ? deno.env.get(name)
+        : undefined,
+  });
+}
+
+/** Writes all of `text` to a Deno output stream (one call may write part of it). */
+function writeAll(stream: { writeSync(bytes: Uint8Array): number }, text: string): void {
+  let bytes = new TextEncoder().encode(text);
+  while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+}
+
+/** True when this file is the program being run (Deno, Bun, or Node through the bundle). */
+function isMainModule(): boolean {
+  // Read by name: bundlers rewrite the `import.meta.main` expression (Bun's Node target into a CommonJS test).
+  const flag: unknown = Reflect.get(import.meta, "main");
+  if (typeof flag === "boolean") return flag;
+  // Node before 24.2 has no import.meta.main: compare with the script it was started with.
+  const script = nodeProcess?.argv[1];
+  if (script === undefined) return false;
+  try {
+    const fs = nodeProcess!.getBuiltinModule("node:fs") as { realpathSync(path: string): string };
+    const url = nodeProcess!.getBuiltinModule("node:url") as { pathToFileURL(path: string): URL };
+    return url.pathToFileURL(fs.realpathSync(script)).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+
+if (isMainModule()) {
+  main(deno !== undefined ? deno.args : nodeProcess!.argv.slice(2), {
+    stdout: (text) => deno !== undefined ? writeAll(deno.stdout, text) : void nodeProcess!.stdout.write(text),
+    stderr: (text) => deno !== undefined ? writeAll(deno.stderr, text) : void nodeProcess!.stderr.write(text),
+    env: processEnv(),
+    now: () => new Date(),
+    stdin: () => deno !== undefined ? deno.stdin.readable : nodeProcess!.stdin,
+  }).then((code) => {
+    if (deno !== undefined) deno.exitCode = code;
+    else nodeProcess!.exitCode = code;
+  });
+}
