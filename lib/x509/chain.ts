@@ -6,7 +6,7 @@
  */
 
 import { type HashAlgorithm, parsePublicKey, type RsaPadding, verifySignature } from "../crypto/mod.ts";
-import { bytesEqual, encodeBase64 } from "../encoding/mod.ts";
+import { bytesEqual } from "../encoding/mod.ts";
 import { VerificationError } from "../errors/mod.ts";
 import type { Certificate } from "./certificate.ts";
 import { OID, readBasicConstraints, readExtKeyUsage, readKeyUsage } from "./extensions.ts";
@@ -21,16 +21,12 @@ const SIGNATURE_ALGORITHMS: Record<string, { hash: HashAlgorithm; padding?: RsaP
   "1.3.101.112": { hash: "sha512", ed25519: true },
 };
 
-const signatureCache = new Map<string, boolean>();
-
 /** True when `issuer`'s key made `cert`'s signature (per `cert.signatureAlgorithm`). */
 export async function verifyCertificateSignature(cert: Certificate, issuer: Certificate): Promise<boolean> {
   const alg = SIGNATURE_ALGORITHMS[cert.signatureAlgorithm];
   if (alg === undefined) return false;
-  const cacheKey = `${encodeBase64(cert.raw)}|${encodeBase64(issuer.publicKeyInfo)}`;
-  const cached = signatureCache.get(cacheKey);
-  if (cached !== undefined) return cached;
-  let ok: boolean;
+  // No verdict is cached: every bundle's certificate is checked afresh (only the
+  // trust-root issuer's imported key is kept, by verifySignature's trustRootKey).
   try {
     const key = parsePublicKey(issuer.publicKeyInfo);
     const matches = alg.ed25519
@@ -38,18 +34,15 @@ export async function verifyCertificateSignature(cert: Certificate, issuer: Cert
       : alg.padding
       ? key.kind === "rsa"
       : key.kind === "ecdsa";
-    ok = matches &&
+    return matches &&
       await verifySignature(key, cert.tbs, cert.signature, {
         hash: alg.hash,
         rsaPadding: alg.padding ?? "pkcs1v15",
         trustRootKey: true,
       });
   } catch {
-    ok = false;
+    return false;
   }
-  if (signatureCache.size > 4096) signatureCache.clear();
-  signatureCache.set(cacheKey, ok);
-  return ok;
 }
 
 /** True when `time` is within the certificate's notBefore..notAfter (inclusive). */
