@@ -61,9 +61,10 @@ interface NodeProcess {
 
 // The process is reached through globals, not `node:` imports: on Deno, the
 // Node compatibility modules cost more start-up time than a whole offline
-// verification, and the entry needs none of them.
+// verification, and the entry needs none of them (Deno's global `process`
+// loads them too, so it is read only where `Deno` is absent).
 const deno = (globalThis as { Deno?: DenoRuntime }).Deno;
-const nodeProcess = (globalThis as { process?: NodeProcess }).process;
+const nodeProcess = deno === undefined ? (globalThis as { process?: NodeProcess }).process : undefined;
 
 /**
  * The process environment. On Deno, a variable without env permission reads

@@ -105,7 +105,7 @@ describe("deno run with the README's permissions: offline verification", () => {
     assert.equal(twin.code, 1);
     assert.match(
       twin.stderr,
-      /^FAIL: a\.txt: Cannot read bundle "a\.txt\.sigstore\.json": Requires read access/,
+      /^FAIL: a\.txt: Cannot read bundle "a\.txt\.sigstore\.json": missing permission: read access to "a\.txt\.sigstore\.json" \(run deno with --allow-read\)$/m,
     );
   });
 
@@ -144,7 +144,10 @@ describe("deno run with the README's permissions: offline verification", () => {
     // Twin: no read access at all.
     const twin = denoRun(dir, [], [...args, "--repository", "trailofbits/rfc8785.py", digest]);
     assert.equal(twin.code, 1);
-    assert.match(twin.stderr, /Requires read access to "a\.txt\.sigstore\.json"/);
+    assert.match(
+      twin.stderr,
+      /missing permission: read access to "a\.txt\.sigstore\.json" \(run deno with --allow-read\)/,
+    );
   });
 
   it("verify identity --key: read access to the artifact, its bundle and the key", (t) => {
@@ -164,7 +167,7 @@ describe("deno run with the README's permissions: offline verification", () => {
     assert.equal(ok.code, 0, ok.stderr);
     const twin = denoRun(dir, FLAGS.verifyFile, ["verify", "identity", "--key", "key.pub", "a.txt"]);
     assert.equal(twin.code, 1);
-    assert.match(twin.stderr, /Requires read access to "key\.pub"/);
+    assert.match(twin.stderr, /missing permission: read access to "key\.pub" \(run deno with --allow-read\)/);
   });
 });
 
