@@ -52,8 +52,8 @@ interface DenoRuntime {
 interface NodeProcess {
   readonly argv: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
+  readonly stdout: { write(data: string | Uint8Array): unknown };
+  readonly stderr: { write(data: string | Uint8Array): unknown };
   readonly stdin: AsyncIterable<Uint8Array>;
   exitCode: number | undefined;
   getBuiltinModule(id: string): unknown;
@@ -82,10 +82,41 @@ function processEnv(): Readonly<Record<string, string | undefined>> {
   });
 }
 
-/** Writes all of `text` to a Deno output stream (one call may write part of it). */
-function writeAll(stream: { writeSync(bytes: Uint8Array): number }, text: string): void {
+/** Writes all of `text` with a synchronous write that may write part of it per call. */
+function writeAll(write: (bytes: Uint8Array) => number, text: string): void {
   let bytes = new TextEncoder().encode(text);
-  while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+  while (bytes.length > 0) bytes = bytes.subarray(write(bytes));
+}
+
+/**
+ * A writer for standard output (1) or error (2): Deno's own streams on Deno;
+ * on Bun a synchronous write to the descriptor (its `process.stderr` stream
+ * costs Bun a few milliseconds to set up), falling back to the stream when
+ * the descriptor refuses (a non-blocking pipe that is full); `process`'s
+ * streams on Node.
+ */
+function outputWriter(fd: 1 | 2): (text: string) => void {
+  if (deno !== undefined) {
+    const stream = fd === 1 ? deno.stdout : deno.stderr;
+    return (text) => writeAll((b) => stream.writeSync(b), text);
+  }
+  const stream = fd === 1 ? nodeProcess!.stdout : nodeProcess!.stderr;
+  if ((globalThis as { Bun?: unknown }).Bun === undefined) return (text) => void stream.write(text);
+  const fs = nodeProcess!.getBuiltinModule("node:fs") as {
+    writeSync(fd: number, bytes: Uint8Array): number;
+  };
+  let direct = true;
+  return (text) => {
+    let bytes = new TextEncoder().encode(text);
+    while (direct && bytes.length > 0) {
+      try {
+        bytes = bytes.subarray(fs.writeSync(fd, bytes));
+      } catch {
+        direct = false; // the rest, and all later output, through the stream
+      }
+    }
+    if (bytes.length > 0) stream.write(bytes);
+  };
 }
 
 /** True when this file is the program being run (Deno, Bun, or Node through the bundle). */
@@ -107,8 +138,8 @@ function isMainModule(): boolean {
 
 if (isMainModule()) {
   main(deno !== undefined ? deno.args : nodeProcess!.argv.slice(2), {
-    stdout: (text) => deno !== undefined ? writeAll(deno.stdout, text) : void nodeProcess!.stdout.write(text),
-    stderr: (text) => deno !== undefined ? writeAll(deno.stderr, text) : void nodeProcess!.stderr.write(text),
+    stdout: outputWriter(1),
+    stderr: outputWriter(2),
     env: processEnv(),
     now: () => new Date(),
     stdin: () => deno !== undefined ? deno.stdin.readable : nodeProcess!.stdin,

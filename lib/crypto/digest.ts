@@ -16,7 +16,7 @@
  */
 
 import { sha256, sha384, sha512 } from "@noble/hashes/sha2.js";
-import { nodeCrypto } from "./_node_crypto.ts";
+import { builtinHash, nodeCrypto } from "./_node_crypto.ts";
 
 /** Hash algorithms Sigstore uses for artifacts, logs and certificates. */
 export type HashAlgorithm = "sha256" | "sha384" | "sha512";
@@ -46,9 +46,8 @@ let pureJsDigests = 0;
 
 /** Creates an incremental hasher: native where the runtime has one, pure JS otherwise. */
 export function createHasher(algorithm: HashAlgorithm): Hasher {
-  const createNativeHash = nodeCrypto()?.createHash;
-  if (createNativeHash !== undefined) {
-    const native = createNativeHash(algorithm);
+  const native = builtinHash(algorithm) ?? nodeCrypto()?.createHash(algorithm);
+  if (native !== undefined) {
     return {
       update: (chunk) => void native.update(chunk),
       digest: () => {
