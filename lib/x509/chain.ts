@@ -51,12 +51,41 @@ export function isCertificateValidAt(cert: Certificate, time: Date): boolean {
   return cert.notBefore.getTime() <= t && t <= cert.notAfter.getTime();
 }
 
+/** Verdicts on signatures, by certificate and then by issuer (object identity). */
+export type SignatureVerdicts = WeakMap<Certificate, WeakMap<Certificate, Promise<boolean>>>;
+
 /** Options of {@linkcode verifyCertificateChain}. */
 export interface ChainOptions {
   /** The EKU the leaf must carry (code signing for Fulcio, time stamping for TSAs). */
   readonly leafExtKeyUsage: string;
   /** Name of the chain for messages, such as "Fulcio" or "TSA". */
   readonly label: string;
+  /**
+   * The leaf's signature verdicts of this one verification, for a caller that
+   * validates the same leaf at several times (a signature does not depend on
+   * the time): pass the same new map to each call. Never shared between bundles.
+   */
+  readonly leafVerdicts?: SignatureVerdicts;
+}
+
+/**
+ * Verdicts on the trusted chain's own signatures (a CA certificate of the
+ * trust root signed by the next one). They are a property of the loaded trust
+ * root, not of any bundle, so each is checked once per parsed trust root.
+ */
+const trustedChainVerdicts: SignatureVerdicts = new WeakMap();
+
+/** `verifyCertificateSignature`, remembered in `verdicts`. */
+function rememberedSignatureCheck(
+  verdicts: SignatureVerdicts,
+  cert: Certificate,
+  issuer: Certificate,
+): Promise<boolean> {
+  let byIssuer = verdicts.get(cert);
+  if (byIssuer === undefined) verdicts.set(cert, byIssuer = new WeakMap());
+  let verdict = byIssuer.get(issuer);
+  if (verdict === undefined) byIssuer.set(issuer, verdict = verifyCertificateSignature(cert, issuer));
+  return verdict;
 }
 
 /**
@@ -133,7 +162,12 @@ export async function verifyCertificateChain(
         { cause: e },
       );
     }
-    if (!await verifyCertificateSignature(cert, issuer)) {
+    const verdict = i > 0
+      ? rememberedSignatureCheck(trustedChainVerdicts, cert, issuer) // both from the trusted chain
+      : options.leafVerdicts !== undefined
+      ? rememberedSignatureCheck(options.leafVerdicts, cert, issuer)
+      : verifyCertificateSignature(cert, issuer);
+    if (!await verdict) {
       throw new VerificationError("CERT_CHAIN", `${what} signature does not verify with its issuer's key`);
     }
   }
