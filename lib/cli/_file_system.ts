@@ -27,6 +27,8 @@ export interface FileInfo {
 export interface OpenFile {
   /** Reads into `buffer`; returns the count of bytes read, 0 at the end. */
   read(buffer: Uint8Array): number;
+  /** The same, off the main thread (so the caller can work while the read runs). */
+  readAsync(buffer: Uint8Array): Promise<number>;
   close(): void;
 }
 
@@ -42,7 +44,11 @@ interface DenoFs {
   openSync(
     path: string,
     options: { read: true },
-  ): { readSync(buffer: Uint8Array): number | null; close(): void };
+  ): {
+    readSync(buffer: Uint8Array): number | null;
+    read(buffer: Uint8Array): Promise<number | null>;
+    close(): void;
+  };
   readFileSync(path: string): Uint8Array;
 }
 
@@ -50,6 +56,14 @@ interface NodeFs {
   statSync(path: string): { isFile(): boolean; isDirectory(): boolean; size: number };
   openSync(path: string, flags: "r"): number;
   readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: null): number;
+  read(
+    fd: number,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: null,
+    callback: (error: Error | null, bytesRead: number) => void,
+  ): void;
   closeSync(fd: number): void;
   readFileSync(path: string): Uint8Array;
 }
@@ -62,7 +76,11 @@ function denoFileSystem(deno: DenoFs): FileSystem {
     },
     open: (path) => {
       const file = deno.openSync(path, { read: true });
-      return { read: (buffer) => file.readSync(buffer) ?? 0, close: () => file.close() };
+      return {
+        read: (buffer) => file.readSync(buffer) ?? 0,
+        readAsync: async (buffer) => (await file.read(buffer)) ?? 0,
+        close: () => file.close(),
+      };
     },
     readFile: (path) => deno.readFileSync(path),
   };
@@ -78,6 +96,10 @@ function nodeFileSystem(fs: NodeFs): FileSystem {
       const fd = fs.openSync(path, "r");
       return {
         read: (buffer) => fs.readSync(fd, buffer, 0, buffer.length, null),
+        readAsync: (buffer) =>
+          new Promise((resolve, reject) =>
+            fs.read(fd, buffer, 0, buffer.length, null, (error, n) => error ? reject(error) : resolve(n))
+          ),
         close: () => fs.closeSync(fd),
       };
     },

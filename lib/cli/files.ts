@@ -35,7 +35,7 @@ export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
  */
 export const KEEP_ARTIFACT_BYTES = 8 * 1024 * 1024;
 
-/** The size of the one reused read buffer of a streamed artifact. */
+/** The size of each of the two reused read buffers of a streamed artifact. */
 export const ARTIFACT_CHUNK_BYTES = 1024 * 1024;
 
 function ioError(what: string, path: string, e: unknown): SigstoreError {
@@ -163,14 +163,15 @@ export async function readArtifactStream(
  * Reads an artifact from a path: a regular file, a FIFO, a pipe or a
  * device, never a directory. A regular file of at most
  * {@linkcode KEEP_ARTIFACT_BYTES} (or any size, with `needsBytes`) is read
- * whole; anything else is hashed through one reused
- * {@linkcode ARTIFACT_CHUNK_BYTES} buffer, so memory stays flat at any size.
+ * whole; anything else is hashed through two reused
+ * {@linkcode ARTIFACT_CHUNK_BYTES} buffers (the next chunk is read while
+ * one is hashed), so memory stays flat at any size.
  */
-export function readArtifactFile(
+export async function readArtifactFile(
   path: string,
   algorithms: readonly HashAlgorithm[],
   needsBytes = false,
-): ReadArtifact {
+): Promise<ReadArtifact> {
   const fs = fileSystem();
   let file: ReturnType<typeof fs.open> | undefined;
   try {
@@ -183,10 +184,16 @@ export function readArtifactFile(
       reader.add(bytes);
       return reader.result();
     }
-    file = fs.open(path);
+    const open = file = fs.open(path);
     const reader = artifactReader(algorithms, needsBytes);
-    const buffer = new Uint8Array(ARTIFACT_CHUNK_BYTES);
-    for (let n = file.read(buffer); n > 0; n = file.read(buffer)) reader.add(buffer.subarray(0, n));
+    let current = new Uint8Array(ARTIFACT_CHUNK_BYTES);
+    let next = new Uint8Array(ARTIFACT_CHUNK_BYTES);
+    let reading = open.readAsync(current);
+    for (let n = await reading; n > 0; n = await reading) {
+      reading = open.readAsync(next); // read ahead into the other buffer ...
+      reader.add(current.subarray(0, n)); // ... while this chunk is hashed
+      [current, next] = [next, current];
+    }
     return reader.result();
   } catch (e) {
     throw ioError("artifact", path, e);

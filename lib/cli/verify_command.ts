@@ -229,7 +229,7 @@ async function readInput(
       );
     }
   } else {
-    read = readArtifactFile(input.path, algorithms, needsBytes);
+    read = await readArtifactFile(input.path, algorithms, needsBytes);
   }
   return read;
 }
