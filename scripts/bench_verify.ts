@@ -210,6 +210,11 @@ async function pickCases(): Promise<{ version: string; dir: string }[]> {
 }
 
 function worker(argv: string[]): number | undefined {
+  return workerResult(argv)?.value;
+}
+
+/** A worker's figure, and (in-process loops) the crypto floor it measured beside it. */
+function workerResult(argv: string[]): { value: number; floor: number | undefined } | undefined {
   const run = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
   if (run.status !== 0) {
     console.log(
@@ -218,8 +223,8 @@ function worker(argv: string[]): number | undefined {
     return undefined;
   }
   const line = run.stdout.trim().split("\n").slice(-1)[0]!;
-  const value = JSON.parse(line) as { perSecond?: number; bytesPerSecond?: number };
-  return value.perSecond ?? value.bytesPerSecond;
+  const value = JSON.parse(line) as { perSecond?: number; bytesPerSecond?: number; floorPerSecond?: number };
+  return { value: (value.perSecond ?? value.bytesPerSecond)!, floor: value.floorPerSecond };
 }
 
 const runtimes = (tree: string, ...args: string[]) => ({
