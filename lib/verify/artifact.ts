@@ -166,6 +166,16 @@ export async function verifyMessageSignature(
   );
 }
 
+/** What {@linkcode verifyArtifact} checks the content against. */
+export interface ArtifactContext {
+  /** The signer's key (from the leaf certificate, or the managed key) */
+  readonly key: PublicKey;
+  /** The artifact's bytes or digests */
+  readonly artifact: ArtifactInput;
+  /** The artifact's digests, computed once by the caller ({@linkcode artifactDigests}) */
+  readonly digests: ReadonlyMap<HashAlgorithm, Uint8Array>;
+}
+
 /** Result of the DSSE checks. */
 export interface DsseCheck {
   readonly predicateType: string | undefined;
@@ -201,16 +211,6 @@ export async function verifyDsse(
     );
   }
   return { predicateType: undefined };
-}
-
-/** What {@linkcode verifyArtifact} checks the content against. */
-export interface ArtifactContext {
-  /** The signer's key (from the leaf certificate, or the managed key) */
-  readonly key: PublicKey;
-  /** The artifact's bytes or digests */
-  readonly artifact: ArtifactInput;
-  /** The artifact's digests, computed once by the caller ({@linkcode artifactDigests}) */
-  readonly digests: ReadonlyMap<HashAlgorithm, Uint8Array>;
 }
 
 /**
