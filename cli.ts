@@ -100,8 +100,9 @@ function outputWriter(fd: 1 | 2): (text: string) => void {
     const stream = fd === 1 ? deno.stdout : deno.stderr;
     return (text) => writeAll((b) => stream.writeSync(b), text);
   }
-  const stream = fd === 1 ? nodeProcess!.stdout : nodeProcess!.stderr;
-  if ((globalThis as { Bun?: unknown }).Bun === undefined) return (text) => void stream.write(text);
+  // `process.stdout` and `process.stderr` are built when first read: only where they are used.
+  const stream = () => fd === 1 ? nodeProcess!.stdout : nodeProcess!.stderr;
+  if ((globalThis as { Bun?: unknown }).Bun === undefined) return (text) => void stream().write(text);
   const fs = nodeProcess!.getBuiltinModule("node:fs") as {
     writeSync(fd: number, bytes: Uint8Array): number;
   };
@@ -115,7 +116,7 @@ function outputWriter(fd: 1 | 2): (text: string) => void {
         direct = false; // the rest, and all later output, through the stream
       }
     }
-    if (bytes.length > 0) stream.write(bytes);
+    if (bytes.length > 0) stream().write(bytes);
   };
 }
 
