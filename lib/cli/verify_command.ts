@@ -200,11 +200,16 @@ function signingKey(bundle: Bundle, signer: SignerPolicy): PublicKey | undefined
   );
 }
 
-/** Reads an input once (as a stream unless it is a digest) and hashes it with `algorithms`. */
+/**
+ * Reads an input once: a small one whole, a large one as a stream hashed
+ * with `algorithms`; with `needsBytes` (a key that signs the whole message:
+ * RSA, Ed25519) always whole.
+ */
 async function readInput(
   input: Input,
   algorithms: readonly HashAlgorithm[],
   io: CliIo,
+  needsBytes = false,
 ): Promise<ArtifactInput> {
   if (input.kind === "digest") {
     return { kind: "digest", digests: new Map([[input.algorithm, input.digest]]) };
@@ -215,7 +220,7 @@ async function readInput(
       throw new SigstoreError("IO", "Cannot read standard input: none is available");
     }
     try {
-      read = await readArtifactStream(io.stdin(), algorithms);
+      read = await readArtifactStream(io.stdin(), algorithms, needsBytes);
     } catch (e) {
       if (e instanceof SigstoreError) throw e;
       throw new SigstoreError(
@@ -224,11 +229,9 @@ async function readInput(
       );
     }
   } else {
-    read = await readArtifactFile(input.path, algorithms);
+    read = await readArtifactFile(input.path, algorithms, needsBytes);
   }
-  return read.bytes !== undefined
-    ? { kind: "bytes", bytes: read.bytes }
-    : { kind: "digest", digests: read.digests };
+  return read;
 }
 
 /** What verifying one input needs besides the input itself. */
@@ -256,11 +259,11 @@ async function verifyOne(
     });
   }
   const bundle = parseBundleJson(readDocument(materials.bundle, "bundle"));
-  const artifact = await readInput(
-    input,
-    requiredDigestAlgorithms(bundle, signingKey(bundle, ctx.signer)),
-    ctx.io,
-  );
+  const key = signingKey(bundle, ctx.signer);
+  // ECDSA keys (every Fulcio certificate) and DSSE envelopes verify from digests, in flat memory;
+  // an RSA or Ed25519 message signature is checked over the whole message.
+  const needsBytes = bundle.content.kind === "messageSignature" && key !== undefined && key.kind !== "ecdsa";
+  const artifact = await readInput(input, requiredDigestAlgorithms(bundle, key), ctx.io, needsBytes);
   return await verifyBundle(bundle, artifact, {
     trustedRoot: ctx.trustedRoot,
     signer: ctx.signer,

@@ -105,7 +105,7 @@ describe("deno run with the README's permissions: offline verification", () => {
     assert.equal(twin.code, 1);
     assert.match(
       twin.stderr,
-      /^FAIL: a\.txt: Cannot read bundle "a\.txt\.sigstore\.json": missing permission: read access to "a\.txt\.sigstore\.json" \(run deno with --allow-read\)/,
+      /^FAIL: a\.txt: Cannot read bundle "a\.txt\.sigstore\.json": missing permission: read access to "a\.txt\.sigstore\.json" \(run deno with --allow-read\)$/m,
     );
   });
 
