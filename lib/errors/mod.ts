@@ -48,9 +48,23 @@ export type ErrorCode =
   | "POLICY_IDENTITY"
   | "POLICY_ISSUER"
   | "POLICY_EXTENSION"
+  // trust over TUF (refresh, cache, exported trust bundles)
+  | "TUF_METADATA_PARSE"
+  | "TUF_SIGNATURE"
+  | "TUF_ROLLBACK"
+  | "TUF_VERSION_MISMATCH"
+  | "TUF_EXPIRED"
+  | "TUF_HASH_MISMATCH"
+  | "TUF_TOO_LARGE"
+  | "TUF_FETCH"
+  | "TUF_TARGET_MISSING"
+  | "TUF_CACHE"
+  | "TUF_BUNDLE_PARSE"
+  | "TRUST_STALE"
   // environment
   | "OIDC_TOKEN"
   | "NETWORK"
+  | "RESPONSE_TOO_LARGE"
   | "CONFIG"
   | "IO";
 
