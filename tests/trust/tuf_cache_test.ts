@@ -1,0 +1,77 @@
+/**
+ * The trust cache: its location per platform, and several processes
+ * refreshing into one cache at once while the repository changes.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { platform, tmpdir } from "node:os";
+import { embeddedDocument, offlineTufTrust, resolveCacheDir } from "../../lib/trust/mod.ts";
+import { REPO_ROOT } from "../_support/paths.ts";
+import { createTestRepository } from "./_tuf_repo.ts";
+import { serveFiles } from "./_tuf_server.ts";
+
+Deno.test("resolveCacheDir() honours SIGSTORE_TS_CACHE_DIR, then the platform's user cache directory", () => {
+  assert.equal(resolveCacheDir({ SIGSTORE_TS_CACHE_DIR: "/x/c", XDG_CACHE_HOME: "/y" }), "/x/c");
+  if (platform() === "linux") {
+    assert.equal(resolveCacheDir({ XDG_CACHE_HOME: "/y", HOME: "/h" }), "/y/sigstore-ts");
+    assert.equal(resolveCacheDir({ HOME: "/h" }), "/h/.cache/sigstore-ts");
+  }
+});
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(`${REPO_ROOT}/node_modules/.bin/deno`, ["run", "-A", "--no-check", ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+Deno.test("concurrent refreshes from several processes never corrupt the cache", async () => {
+  const now = new Date("2026-08-22T00:00:00Z");
+  const repo = createTestRepository(
+    now,
+    new Map([[
+      "trusted_root.json",
+      new TextEncoder().encode(embeddedDocument("production", "trusted_root.json")),
+    ]]),
+  );
+  const server = await serveFiles(repo.files);
+  const dir = mkdtempSync(`${tmpdir()}/sigstore-ts-concurrent-`);
+  try {
+    writeFileSync(`${dir}/root.json`, repo.roots.get(1)!);
+    const cacheDir = `${dir}/cache`;
+    const script = `${REPO_ROOT}/tests/trust/_refresh_process.ts`;
+    const processes = Array.from(
+      { length: 5 },
+      () => run([script, server.url, `${dir}/root.json`, cacheDir, now.toISOString(), "6"]),
+    );
+    // The repository keeps publishing new versions while the processes refresh.
+    const publisher = setInterval(() => repo.publish(), 30);
+    const results = await Promise.all(processes);
+    clearInterval(publisher);
+    for (const r of results) assert.equal(r.code, 0, r.stderr);
+    const seen = results.flatMap((r) => r.stdout.trim().split("\n").map(Number));
+    assert.equal(seen.length, 30);
+    const repository = { url: server.url, bootstrapRoot: repo.roots.get(1)!, instance: undefined };
+    const cached = offlineTufTrust({ repository, cacheDir });
+    assert.equal(cached.info.source, "cache");
+    assert.ok(cached.info.versions.timestamp! >= Math.max(...seen), "the newest state seen is kept");
+    assert.deepEqual(
+      readdirSync(`${cacheDir}/tuf`).filter((n) => n.endsWith(".tmp")),
+      [],
+      "no temporary files left",
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await server.close();
+  }
+});
