@@ -6,11 +6,11 @@
  */
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { platform, tmpdir } from "node:os";
 import { embeddedDocument, offlineTufTrust, resolveCacheDir } from "../../lib/trust/mod.ts";
 import { REPO_ROOT } from "../_support/paths.ts";
+import { type ProcessRun, runProcess } from "../_support/process.ts";
 import { createTestRepository } from "./_tuf_repo.ts";
 import { serveFiles } from "./_tuf_server.ts";
 
@@ -22,17 +22,8 @@ Deno.test("resolveCacheDir() honours SIGSTORE_TS_CACHE_DIR, then the platform's 
   }
 });
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(`${REPO_ROOT}/node_modules/.bin/deno`, ["run", "-A", "--no-check", ...args], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function run(args: string[]): Promise<ProcessRun> {
+  return runProcess(`${REPO_ROOT}/node_modules/.bin/deno`, ["run", "-A", "--no-check", ...args]);
 }
 
 Deno.test("concurrent refreshes from several processes never corrupt the cache", async () => {

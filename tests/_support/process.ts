@@ -1,0 +1,27 @@
+/**
+ * Runs a child process without blocking the event loop (so servers in the
+ * test process keep answering it).
+ *
+ * @module
+ */
+
+import { spawn } from "node:child_process";
+
+/** What a child process did. */
+export interface ProcessRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `command args...` and collects its output. */
+export function runProcess(command: string, args: readonly string[]): Promise<ProcessRun> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
