@@ -14,5 +14,6 @@ const code = await main(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   now: () => new Date(),
+  stdin: () => process.stdin as AsyncIterable<Uint8Array>,
 });
 process.exitCode = code;

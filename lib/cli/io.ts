@@ -22,9 +22,12 @@ export const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
 
 /** A usage error: bad flags or arguments (exit 2). */
 export class UsageError extends Error {
+  /** The command whose `--help` the message points to (`verify`); the CLI's own when absent. */
+  readonly command: string | undefined;
   /** Creates a usage error with a one-line message. */
-  constructor(message: string) {
+  constructor(message: string, command?: string) {
     super(message);
     this.name = "UsageError";
+    this.command = command;
   }
 }

@@ -24,6 +24,9 @@ import {
 import type { TrustedRoot } from "../trust/mod.ts";
 import { fileSize, hashFile, isFile, readBinaryFile, readTextFile } from "./files.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
+import { describeFailure } from "./report.ts";
+import { oneLine } from "./safe_text.ts";
+import type { SignDependencies } from "./sign_command.ts";
 import { selectTrustedRoot } from "./trust_selection.ts";
 
 /** Flags of the verify commands (after env defaults). */
@@ -42,6 +45,9 @@ export interface VerifyFlags {
   readonly staging?: boolean | undefined;
   readonly "trust-config"?: string | undefined;
   readonly "trusted-root"?: string | undefined;
+  readonly offline?: boolean | undefined;
+  readonly certificate?: string | undefined;
+  readonly signature?: string | undefined;
 }
 
 /** Files up to this size are read whole (any key type works); larger ones are streamed. */
@@ -171,9 +177,12 @@ export async function runVerify(
   flags: VerifyFlags,
   positionals: readonly string[],
   io: CliIo,
+  _deps: SignDependencies = {},
 ): Promise<number> {
-  if (positionals.length === 0) {
-    throw new UsageError("Nothing to verify: give one or more files or sha256: digests");
+  if (flags.certificate !== undefined || flags.signature !== undefined) {
+    throw new UsageError(
+      "--certificate and --signature (detached verification) are not supported yet: verify with a bundle",
+    );
   }
   if (flags.bundle !== undefined && positionals.length > 1) {
     throw new UsageError("--bundle names the bundle of a single input; give one input, or omit --bundle");
@@ -188,22 +197,12 @@ export async function runVerify(
     const bundlePath = flags.bundle ?? defaultBundlePath(input);
     try {
       const result = await verifyOne(input, bundlePath, signer, trustedRoot, now);
-      io.stderr(`OK: ${input.label}\n`);
+      io.stderr(`OK: ${oneLine(input.label)}\n`);
       results.push({ input: input.label, bundle: bundlePath, verified: true, result });
     } catch (e) {
       if (!(e instanceof SigstoreError)) throw e;
       failed++;
-      io.stderr(`FAIL: ${input.label}: ${e.message}\n`);
-      if (flags.verbose) {
-        for (
-          let c = (e as { cause?: unknown }).cause;
-          c instanceof Error;
-          c = (c as { cause?: unknown }).cause
-        ) {
-          io.stderr(`  caused by: ${c.message}\n`);
-        }
-        io.stderr(`  error code: ${e.code}\n`);
-      }
+      io.stderr(describeFailure(`FAIL: ${oneLine(input.label)}`, e, flags.verbose === true));
       results.push({
         input: input.label,
         bundle: bundlePath,
