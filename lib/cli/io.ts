@@ -15,6 +15,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The current time. */
   readonly now: () => Date;
+  /** Standard input as a stream of chunks, for the artifact `-`; absent when there is none. */
+  readonly stdin?: () => AsyncIterable<Uint8Array>;
 }
 
 /** Exit codes: 0 success, 1 a verification or signing failure, 2 a usage error. */

@@ -1,38 +1,198 @@
 /**
- * Chooses the trust root for a command: `--trusted-root FILE`,
- * `--trust-config FILE`, `--staging`, or the embedded production root.
+ * Chooses the trust a command uses, and reports and enforces its age.
+ *
+ * - `--trusted-root FILE` or `--trust-config FILE`: that file (no TUF).
+ * - Otherwise the instance's TUF repository (production, `--staging` or
+ *   `--instance URL`): with `--trust-bundle FILE`, the exported trust in the
+ *   file, re-verified from the embedded root; with `--offline`, the cache,
+ *   else the embedded trust; by default online: the cache while its TUF
+ *   timestamp is unexpired, else a TUF refresh. A failed refresh is an
+ *   error naming the URL and cause, never a silent fallback.
+ * - Trust used without the network and older than 30 days gets one
+ *   warning line; `--max-trust-age` turns staleness into `TRUST_STALE`.
  *
  * @module
  */
 
+import { SigstoreError } from "../errors/mod.ts";
 import {
-  embeddedTrustedRoot,
+  checkTrustAge,
+  describeDuration,
+  describeTrust,
+  instanceTufRepository,
+  offlineTufTrust,
+  onlineTufTrust,
   parseClientTrustConfigJson,
+  parseSigningConfigJson,
   parseTrustedRootJson,
+  publicTufRepository,
+  resolveCacheDir,
+  type SigningConfig,
+  trustAgeMs,
   type TrustedRoot,
+  type TrustInfo,
+  type TufRepository,
+  type TufTrust,
+  verifyTrustBundle,
 } from "../trust/mod.ts";
 import { readTextFile } from "./files.ts";
-import { UsageError } from "./io.ts";
+import { type CliIo, UsageError } from "./io.ts";
+import { oneLine } from "./safe_text.ts";
 
 /** The trust flags shared by every command. */
 export interface TrustFlags {
   readonly staging?: boolean | undefined;
+  readonly instance?: string | undefined;
   readonly "trust-config"?: string | undefined;
   readonly "trusted-root"?: string | undefined;
+  readonly "trust-bundle"?: string | undefined;
+  readonly offline?: boolean | undefined;
+  readonly "max-trust-age"?: string | undefined;
+  readonly verbose?: boolean | undefined;
 }
 
-/** Loads the trusted root the flags name; at most one source may be given. */
-export function selectTrustedRoot(flags: TrustFlags): TrustedRoot {
+/** The trust a command runs with. */
+export interface SelectedTrust {
+  /** The parsed trusted root */
+  readonly trustedRoot: TrustedRoot;
+  /** The signing config (the Rekor v2 one when `rekorV2`); `undefined` when the source has none */
+  signingConfig(rekorV2: boolean): SigningConfig | undefined;
+  /** Where it came from and how old it is */
+  readonly info: TrustInfo;
+}
+
+/** Trust used without the network and older than this gets a warning. */
+const WARN_AGE_MS = 30 * 86400_000;
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3600_000, d: 86400_000, w: 7 * 86400_000 };
+
+/** Parses `30d`, `12h`, `90m`, `45s`, `2w` into milliseconds. */
+export function parseDuration(text: string, flag: string): number {
+  const m = text.match(/^([1-9][0-9]{0,6})([smhdw])$/);
+  if (m === null) {
+    throw new UsageError(`${flag} takes a duration such as 30d, 12h, 90m or 2w, not ${JSON.stringify(text)}`);
+  }
+  return Number(m[1]) * UNITS[m[2]!]!;
+}
+
+/** The TUF repository the flags name: `--instance URL`, `--staging`, or production. */
+export function selectRepository(flags: TrustFlags, cacheDir: string): TufRepository {
+  if (flags.staging && flags.instance !== undefined) {
+    throw new UsageError("--staging and --instance cannot be used together");
+  }
+  if (flags.instance !== undefined) return instanceTufRepository(flags.instance, cacheDir);
+  return publicTufRepository(flags.staging ? "staging" : "production");
+}
+
+function fileInfo(path: string): TrustInfo {
+  return {
+    source: "file",
+    location: path,
+    repositoryUrl: undefined,
+    versions: { root: undefined, timestamp: undefined, snapshot: undefined, targets: undefined },
+    fetchedAt: undefined,
+    timestampExpires: undefined,
+    asOf: undefined,
+  };
+}
+
+/** Rewords a failed refresh: the URL, the cause, and what `--offline` would use. */
+function refreshFailure(
+  e: SigstoreError,
+  repository: TufRepository,
+  cacheDir: string,
+  now: Date,
+): SigstoreError {
+  let fallback: string;
+  try {
+    const trust = offlineTufTrust({ repository, cacheDir });
+    fallback = `--offline would use the ${trust.info.source} trust, ${
+      describeDuration(trustAgeMs(trust.info, now) ?? 0)
+    } old`;
+  } catch {
+    fallback = "there is no trust to use with --offline";
+  }
+  const message = `Cannot refresh the trust from ${repository.url}: ${e.message}; ${fallback}`;
+  return new (e.constructor as typeof SigstoreError)(e.code, message, { cause: e });
+}
+
+function tufSelected(trust: TufTrust): SelectedTrust {
+  return {
+    trustedRoot: parseTrustedRootJson(trust.trustedRootJson),
+    signingConfig(rekorV2) {
+      const text = rekorV2 ? trust.signingConfigRekorV2Json : trust.signingConfigJson;
+      return text === undefined ? undefined : parseSigningConfigJson(text);
+    },
+    info: trust.info,
+  };
+}
+
+/**
+ * Loads the trust the flags name, prints the age warning and (with `-v`)
+ * the trust used, and enforces `--max-trust-age`.
+ *
+ * @throws {UsageError} for contradictory flags
+ * @throws {SigstoreError} `TUF_*` when a refresh or a trust bundle fails, `TRUST_STALE` when too old
+ */
+export async function selectTrust(flags: TrustFlags, io: CliIo): Promise<SelectedTrust> {
   const given = [
     flags.staging ? "--staging" : "",
-    flags["trust-config"] ? "--trust-config" : "",
-    flags["trusted-root"] ? "--trusted-root" : "",
-  ]
-    .filter(Boolean);
+    flags.instance !== undefined ? "--instance" : "",
+    flags["trust-config"] !== undefined ? "--trust-config" : "",
+    flags["trusted-root"] !== undefined ? "--trusted-root" : "",
+  ].filter(Boolean);
   if (given.length > 1) throw new UsageError(`${given.join(" and ")} cannot be used together`);
-  if (flags["trusted-root"]) return parseTrustedRootJson(readTextFile(flags["trusted-root"], "trusted root"));
-  if (flags["trust-config"]) {
-    return parseClientTrustConfigJson(readTextFile(flags["trust-config"], "trust config")).trustedRoot;
+  const file = flags["trusted-root"] ?? flags["trust-config"];
+  if (file !== undefined && flags["trust-bundle"] !== undefined) {
+    throw new UsageError(`--trust-bundle cannot be used with ${given[0]}: both name the trust to use`);
   }
-  return embeddedTrustedRoot(flags.staging ? "staging" : "production");
+  const maxAge = flags["max-trust-age"] === undefined
+    ? undefined
+    : parseDuration(flags["max-trust-age"], "--max-trust-age");
+  const now = io.now();
+  let selected: SelectedTrust;
+  if (flags["trusted-root"] !== undefined) {
+    const trustedRoot = parseTrustedRootJson(readTextFile(flags["trusted-root"], "trusted root"));
+    selected = { trustedRoot, signingConfig: () => undefined, info: fileInfo(flags["trusted-root"]) };
+  } else if (flags["trust-config"] !== undefined) {
+    const config = parseClientTrustConfigJson(readTextFile(flags["trust-config"], "trust config"));
+    selected = {
+      trustedRoot: config.trustedRoot,
+      signingConfig: () => config.signingConfig,
+      info: fileInfo(flags["trust-config"]),
+    };
+  } else {
+    const cacheDir = resolveCacheDir(io.env);
+    const repository = selectRepository(flags, cacheDir);
+    const options = { repository, cacheDir, now };
+    let trust: TufTrust;
+    if (flags["trust-bundle"] !== undefined) {
+      const path = flags["trust-bundle"];
+      trust = await verifyTrustBundle(readTextFile(path, "trust bundle"), path, options);
+    } else if (flags.offline) {
+      trust = offlineTufTrust(options);
+    } else {
+      try {
+        trust = await onlineTufTrust(options);
+      } catch (e) {
+        if (e instanceof SigstoreError && e.code !== "TUF_CACHE") {
+          throw refreshFailure(e, repository, cacheDir, now);
+        }
+        throw e;
+      }
+    }
+    selected = tufSelected(trust);
+  }
+  const info = selected.info;
+  if (flags.verbose) io.stderr(`trust: ${oneLine(describeTrust(info, now))}\n`);
+  if (maxAge !== undefined) checkTrustAge(info, now, maxAge);
+  const age = trustAgeMs(info, now);
+  const withoutNetwork = flags.offline === true || flags["trust-bundle"] !== undefined;
+  if (withoutNetwork && age !== undefined && age > WARN_AGE_MS) {
+    io.stderr(
+      `warning: the ${info.source} trust in use is ${describeDuration(age)} old; refresh it online ` +
+        `(sigstore-ts plumbing update-trust-root), or import a newer trust bundle (sigstore-ts trust import FILE)\n`,
+    );
+  }
+  return selected;
 }

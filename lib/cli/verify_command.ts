@@ -1,7 +1,7 @@
 /**
  * `verify identity`, `verify github` and the conformance alias
  * `verify-bundle`: verifies one or more inputs (files or `sha256:` digests)
- * against their bundles, offline, printing `OK: INPUT` or
+ * against their bundles with the trust `selectTrust` picks, printing `OK: INPUT` or
  * `FAIL: INPUT: reason` per input on stderr and, with `--json`, a result
  * object on stdout.
  *
@@ -21,13 +21,13 @@ import {
   type VerificationResult,
   verifyBundle,
 } from "../verify/mod.ts";
-import type { TrustedRoot } from "../trust/mod.ts";
+import { type TrustedRoot, trustInfoJson } from "../trust/mod.ts";
 import { fileSize, hashFile, isFile, readBinaryFile, readTextFile } from "./files.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { describeFailure } from "./report.ts";
 import { oneLine } from "./safe_text.ts";
 import type { SignDependencies } from "./sign_command.ts";
-import { selectTrustedRoot } from "./trust_selection.ts";
+import { selectTrust } from "./trust_selection.ts";
 
 /** Flags of the verify commands (after env defaults). */
 export interface VerifyFlags {
@@ -46,6 +46,9 @@ export interface VerifyFlags {
   readonly "trust-config"?: string | undefined;
   readonly "trusted-root"?: string | undefined;
   readonly offline?: boolean | undefined;
+  readonly instance?: string | undefined;
+  readonly "trust-bundle"?: string | undefined;
+  readonly "max-trust-age"?: string | undefined;
   readonly certificate?: string | undefined;
   readonly signature?: string | undefined;
 }
@@ -189,12 +192,15 @@ export async function runVerify(
   }
   const inputs = positionals.map(parseInput);
   const signer = signerPolicy(command, flags);
-  const trustedRoot = selectTrustedRoot(flags);
+  const bundlePaths = inputs.map((input) => flags.bundle ?? defaultBundlePath(input));
+  // Every usage error is reported above, before the trust refresh may touch the network.
+  const trust = await selectTrust(flags, io);
+  const trustedRoot = trust.trustedRoot;
   const now = io.now();
   const results: unknown[] = [];
   let failed = 0;
-  for (const input of inputs) {
-    const bundlePath = flags.bundle ?? defaultBundlePath(input);
+  for (const [i, input] of inputs.entries()) {
+    const bundlePath = bundlePaths[i]!;
     try {
       const result = await verifyOne(input, bundlePath, signer, trustedRoot, now);
       io.stderr(`OK: ${oneLine(input.label)}\n`);
@@ -211,6 +217,9 @@ export async function runVerify(
       });
     }
   }
-  if (flags.json) io.stdout(`${JSON.stringify({ verified: failed === 0, results }, null, 2)}\n`);
+  if (flags.json) {
+    const trustJson = trustInfoJson(trust.info, now);
+    io.stdout(`${JSON.stringify({ verified: failed === 0, trust: trustJson, results }, null, 2)}\n`);
+  }
   return failed === 0 ? EXIT.OK : EXIT.FAILED;
 }

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { main } from "../../lib/cli/mod.ts";
 
 /** What one CLI run produced. */
@@ -13,7 +15,11 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs `sigstore-ts args...` in-process. */
+/** A trust cache for CLI runs that name none, so tests never read or write the user's own. */
+const TEST_CACHE_DIR = mkdtempSync(`${tmpdir()}/sigstore-ts-test-cache-`);
+addEventListener("unload", () => rmSync(TEST_CACHE_DIR, { recursive: true, force: true }));
+
+/** Runs `sigstore-ts args...` in-process (with an empty test trust cache unless `env` names one). */
 export async function runCli(
   args: string[],
   env: Record<string, string> = {},
@@ -24,7 +30,7 @@ export async function runCli(
   const code = await main(args, {
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
-    env,
+    env: { SIGSTORE_TS_CACHE_DIR: TEST_CACHE_DIR, ...env },
     now: () => now,
   });
   return { code, stdout, stderr };
