@@ -6,6 +6,7 @@
  */
 
 import { spawn } from "node:child_process";
+import process from "node:process";
 
 /** What a child process did. */
 export interface ProcessRun {
@@ -14,10 +15,17 @@ export interface ProcessRun {
   readonly stderr: string;
 }
 
-/** Runs `command args...` and collects its output. */
-export function runProcess(command: string, args: readonly string[]): Promise<ProcessRun> {
+/** Runs `command args...` (with `env` added to this process's environment) and collects its output. */
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<ProcessRun> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
