@@ -6,6 +6,7 @@
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import process from "node:process";
 import { main } from "../../lib/cli/mod.ts";
 
 /** What one CLI run produced. */
@@ -17,7 +18,7 @@ export interface CliRun {
 
 /** A trust cache for CLI runs that name none, so tests never read or write the user's own. */
 const TEST_CACHE_DIR = mkdtempSync(`${tmpdir()}/sigstore-ts-test-cache-`);
-addEventListener("unload", () => rmSync(TEST_CACHE_DIR, { recursive: true, force: true }));
+process.on("exit", () => rmSync(TEST_CACHE_DIR, { recursive: true, force: true }));
 
 /** Runs `sigstore-ts args...` in-process (with an empty test trust cache unless `env` names one). */
 export async function runCli(

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -157,7 +158,7 @@ sharedTest(
   },
 );
 
-Deno.test("a failed online refresh is one line naming the URL, the cause and what --offline would use", async () => {
+test("a failed online refresh is one line naming the URL, the cause and what --offline would use", async () => {
   const trustedRoot = new TextEncoder().encode(embeddedDocument("production", "trusted_root.json"));
   const repo = createTestRepository(NOW, new Map([["trusted_root.json", trustedRoot]]));
   const server = await serveFiles(repo.files);
@@ -190,7 +191,7 @@ Deno.test("a failed online refresh is one line naming the URL, the cause and wha
   }
 });
 
-Deno.test("a private instance needs trust-instance first", async () => {
+test("a private instance needs trust-instance first", async () => {
   const run = await runCli([...VERIFY, "--instance", "https://tuf.example.com"]);
   assert.equal(run.code, 1);
   assert.match(
@@ -216,7 +217,7 @@ Deno.test("a private instance needs trust-instance first", async () => {
   }
 });
 
-Deno.test("--offline warns once about trust older than 30 days, and --max-trust-age fails on it", async () => {
+test("--offline warns once about trust older than 30 days, and --max-trust-age fails on it", async () => {
   const fresh = await runCli([...VERIFY, "--offline"], {}, new Date("2026-09-01T00:00:00Z"));
   assert.equal(fresh.code, 0, fresh.stderr);
   assert.deepEqual(lines(fresh.stderr), [`OK: ${BUNDLE}/artifact`]);
@@ -254,7 +255,7 @@ Deno.test("--offline warns once about trust older than 30 days, and --max-trust-
   assert.match(file.stderr, /age of the trust in use \(file .*\) is unknown/);
 });
 
-Deno.test("cold --offline verify runs under deno run --deny-net and loads no TUF code", async () => {
+test("cold --offline verify runs under deno run --deny-net and loads no TUF code", async () => {
   const cache = tempDir();
   try {
     const deno = `${REPO_ROOT}/node_modules/.bin/deno`;
@@ -294,7 +295,7 @@ Deno.test("cold --offline verify runs under deno run --deny-net and loads no TUF
   }
 });
 
-Deno.test("sign uses the signing config refreshed over TUF", async () => {
+test("sign uses the signing config refreshed over TUF", async () => {
   const fulcio = "http://127.0.0.1:9/fulcio-named-by-tuf";
   const svc = (url: string) => ({
     url,

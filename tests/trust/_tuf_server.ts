@@ -9,6 +9,7 @@
  * @module
  */
 
+import { test } from "node:test";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -97,7 +98,7 @@ export function sharedTest(
   needs: string | undefined,
   fn: (dir: string) => Promise<void>,
 ): void {
-  Deno.test(name, async () => {
+  test(name, async () => {
     if (needs === undefined) {
       if (process.env.CI === "true") throw new Error(`${name}: ../shared is absent (CI=true requires it)`);
       console.log(`SKIPPED ${name}: ../shared is absent`);

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,7 +58,7 @@ function refusedWith(code: string, pattern: RegExp) {
   };
 }
 
-Deno.test("a trust bundle verifies offline from the bootstrap root and imports into the cache", async () => {
+test("a trust bundle verifies offline from the bootstrap root and imports into the cache", async () => {
   const { repository, current, offline } = await exports();
   try {
     const options = { repository, cacheDir: offline, now: NOW };
@@ -78,7 +79,7 @@ Deno.test("a trust bundle verifies offline from the bootstrap root and imports i
   }
 });
 
-Deno.test("verifyTrustBundle() refuses tampered, truncated, rolled-back, expired and foreign bundles", async () => {
+test("verifyTrustBundle() refuses tampered, truncated, rolled-back, expired and foreign bundles", async () => {
   const { repository, current, older, offline } = await exports();
   try {
     const options = { repository, cacheDir: offline, now: NOW };

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -75,7 +76,7 @@ function publishNewTarget(f: Fixture): string {
 
 /** Stages an attack, then checks the refresh fails with `code` (and `pattern`) and the cache is unchanged. */
 function attack(name: string, code: string, pattern: RegExp, stage: (f: Fixture) => void): void {
-  Deno.test(`refreshTufTrust() refuses ${name} with ${code} and keeps the cache`, async () => {
+  test(`refreshTufTrust() refuses ${name} with ${code} and keeps the cache`, async () => {
     await withFixture(async (f) => {
       const before = f.snapshotCache();
       stage(f);
@@ -91,7 +92,7 @@ function attack(name: string, code: string, pattern: RegExp, stage: (f: Fixture)
   });
 }
 
-Deno.test("refreshTufTrust() accepts a good update after the first refresh (the control case)", async () => {
+test("refreshTufTrust() accepts a good update after the first refresh (the control case)", async () => {
   await withFixture(async (f) => {
     f.repo.publish();
     const trust = await f.refresh();
@@ -235,7 +236,7 @@ attack("garbage metadata", "TUF_METADATA_PARSE", /timestamp/, (f) => {
   f.server.files.set("timestamp.json", new TextEncoder().encode("{not json"));
 });
 
-Deno.test("refreshTufTrust() recovers from a fast-forward attack once the timestamp key is rotated", async () => {
+test("refreshTufTrust() recovers from a fast-forward attack once the timestamp key is rotated", async () => {
   await withFixture(async (f) => {
     // An attacker holding the timestamp key pushed version 1000; the client trusted it.
     f.repo.publish({ timestampVersion: 1000 });

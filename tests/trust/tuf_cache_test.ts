@@ -5,6 +5,7 @@
  * @module
  */
 
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { platform, tmpdir } from "node:os";
@@ -14,7 +15,7 @@ import { type ProcessRun, runProcess } from "../_support/process.ts";
 import { createTestRepository } from "./_tuf_repo.ts";
 import { serveFiles } from "./_tuf_server.ts";
 
-Deno.test("resolveCacheDir() honours SIGSTORE_TS_CACHE_DIR, then the platform's user cache directory", () => {
+test("resolveCacheDir() honours SIGSTORE_TS_CACHE_DIR, then the platform's user cache directory", () => {
   assert.equal(resolveCacheDir({ SIGSTORE_TS_CACHE_DIR: "/x/c", XDG_CACHE_HOME: "/y" }), "/x/c");
   if (platform() === "linux") {
     assert.equal(resolveCacheDir({ XDG_CACHE_HOME: "/y", HOME: "/h" }), "/y/sigstore-ts");
@@ -26,7 +27,7 @@ function run(args: string[]): Promise<ProcessRun> {
   return runProcess(`${REPO_ROOT}/node_modules/.bin/deno`, ["run", "-A", "--no-check", ...args]);
 }
 
-Deno.test("concurrent refreshes from several processes never corrupt the cache", async () => {
+test("concurrent refreshes from several processes never corrupt the cache", async () => {
   const now = new Date("2026-08-22T00:00:00Z");
   const repo = createTestRepository(
     now,

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,7 +21,7 @@ async function client(args: string[]): Promise<{ status: number | null; stderr: 
   return { status: r.code, stderr: r.stderr };
 }
 
-Deno.test("tuf-conformance-client runs init, refresh and download, and refuses a tampered target", async () => {
+test("tuf-conformance-client runs init, refresh and download, and refuses a tampered target", async () => {
   const target = new TextEncoder().encode("hello target\n");
   const repo = createTestRepository(new Date(), new Map([["file.txt", target]]));
   const server = await serveFiles(repo.files);
