@@ -27,10 +27,10 @@ import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { describeFailure } from "./report.ts";
 import { oneLine } from "./safe_text.ts";
 import type { SignDependencies } from "./sign_command.ts";
-import { selectTrust } from "./trust_selection.ts";
+import { selectTrust, type TrustFlags } from "./trust_selection.ts";
 
 /** Flags of the verify commands (after env defaults). */
-export interface VerifyFlags {
+export interface VerifyFlags extends TrustFlags {
   readonly bundle?: string | undefined;
   readonly key?: string | undefined;
   readonly "cert-identity"?: string | undefined;
@@ -41,14 +41,6 @@ export interface VerifyFlags {
   readonly repository?: string | undefined;
   readonly ref?: string | undefined;
   readonly json?: boolean | undefined;
-  readonly verbose?: boolean | undefined;
-  readonly staging?: boolean | undefined;
-  readonly "trust-config"?: string | undefined;
-  readonly "trusted-root"?: string | undefined;
-  readonly offline?: boolean | undefined;
-  readonly instance?: string | undefined;
-  readonly "trust-bundle"?: string | undefined;
-  readonly "max-trust-age"?: string | undefined;
   readonly certificate?: string | undefined;
   readonly signature?: string | undefined;
 }

@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { encodeBase64Url } from "../../lib/encoding/mod.ts";
 import { embeddedDocument } from "../../lib/trust/mod.ts";
 import { runCli } from "../_support/cli.ts";
-import { REPO_ROOT, TESTDATA } from "../_support/paths.ts";
+import { GENUINE_VERIFY_ARGS, REPO_ROOT, TESTDATA } from "../_support/paths.ts";
 import { runProcess } from "../_support/process.ts";
 import { createTestRepository } from "../trust/_tuf_repo.ts";
 import { publishedLayout, serveFiles, SHARED_TUF_REPOSITORY, sharedTest } from "../trust/_tuf_server.ts";
@@ -26,17 +26,7 @@ const NOW = new Date("2026-08-22T00:00:00Z");
 /** Four months after the embedded trust was taken (2026-08-21). */
 const DECEMBER = new Date("2026-12-01T00:00:00Z");
 const BUNDLE = `${TESTDATA}/genuine/java-bundle-v3-prod`;
-const VERIFY = [
-  "verify",
-  "identity",
-  "--bundle",
-  `${BUNDLE}/bundle.sigstore.json`,
-  "--cert-identity",
-  "appu@google.com",
-  "--cert-oidc-issuer",
-  "https://accounts.google.com",
-  `${BUNDLE}/artifact`,
-];
+const VERIFY = GENUINE_VERIFY_ARGS;
 
 function tempDir(): string {
   return mkdtempSync(`${tmpdir()}/sigstore-ts-trustcli-`);

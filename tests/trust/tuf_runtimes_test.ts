@@ -16,23 +16,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import process from "node:process";
 import { embeddedDocument } from "../../lib/trust/mod.ts";
-import { REPO_ROOT, TESTDATA } from "../_support/paths.ts";
+import { GENUINE_VERIFY_ARGS, REPO_ROOT } from "../_support/paths.ts";
 import { runProcess } from "../_support/process.ts";
 import { createTestRepository } from "./_tuf_repo.ts";
 import { serveFiles } from "./_tuf_server.ts";
 
-const BUNDLE = `${TESTDATA}/genuine/java-bundle-v3-prod`;
-const VERIFY = [
-  "verify",
-  "identity",
-  "--bundle",
-  `${BUNDLE}/bundle.sigstore.json`,
-  "--cert-identity",
-  "appu@google.com",
-  "--cert-oidc-issuer",
-  "https://accounts.google.com",
-  `${BUNDLE}/artifact`,
-];
+const VERIFY = GENUINE_VERIFY_ARGS;
 
 const RUNTIMES: [string, string, string[]][] = [
   ["Bun (cli.ts)", `${REPO_ROOT}/node_modules/.bin/bun`, [`${REPO_ROOT}/cli.ts`]],
