@@ -40,6 +40,7 @@ export type { TrustInfo, TrustSourceKind } from "./trust_info.ts";
 export { parseTrustBundle, TRUST_BUNDLE_MEDIA_TYPE } from "./trust_bundle.ts";
 export type { TrustBundle } from "./trust_bundle.ts";
 export { resolveCacheDir } from "./tuf_cache.ts";
+export type { CacheEnvironment } from "./tuf_cache.ts";
 export { createHttpTufSource } from "./tuf_source.ts";
 export type { HttpTufSourceOptions, MetadataRequest, TufSource } from "./tuf_source.ts";
 export type {
