@@ -106,13 +106,13 @@ function refreshFailure(
   let fallback: string;
   try {
     const trust = offlineTufTrust({ repository, cacheDir });
-    fallback = `--offline would use the ${trust.info.source} trust, ${
+    fallback = `with --offline the ${trust.info.source} trust would be used, ${
       describeDuration(trustAgeMs(trust.info, now) ?? 0)
     } old`;
   } catch {
-    fallback = "there is no trust to use with --offline";
+    fallback = "and there is no trust to use with --offline";
   }
-  const message = `Cannot refresh the trust from ${repository.url}: ${e.message}; ${fallback}`;
+  const message = `Cannot refresh the trust from ${repository.url} (${fallback}): ${e.message}`;
   return new (e.constructor as typeof SigstoreError)(e.code, message, { cause: e });
 }
 

@@ -28,6 +28,7 @@ export type CacheEnvironment = Readonly<Record<string, string | undefined>>;
  *
  * @param env The environment (`SIGSTORE_TS_CACHE_DIR`, `XDG_CACHE_HOME`, `LOCALAPPDATA`, `HOME`)
  * @returns The directory (it may not exist yet)
+ * @throws {ConfigError} `TUF_CACHE` when no home directory can be found
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -38,7 +39,7 @@ export type CacheEnvironment = Readonly<Record<string, string | undefined>>;
 export function resolveCacheDir(env: CacheEnvironment): string {
   const explicit = env.SIGSTORE_TS_CACHE_DIR;
   if (explicit) return explicit;
-  const home = env.HOME || env.USERPROFILE || homedir();
+  const home = env.HOME || env.USERPROFILE || homeDirectory();
   switch (platform()) {
     case "win32":
       return join(env.LOCALAPPDATA || join(home, "AppData", "Local"), "sigstore-ts");
@@ -46,6 +47,19 @@ export function resolveCacheDir(env: CacheEnvironment): string {
       return join(home, "Library", "Caches", "sigstore-ts");
     default:
       return join(env.XDG_CACHE_HOME || join(home, ".cache"), "sigstore-ts");
+  }
+}
+
+function homeDirectory(): string {
+  try {
+    return homedir();
+  } catch (e) {
+    throw new ConfigError(
+      "TUF_CACHE",
+      `Cannot find the home directory for the trust cache (${
+        (e as Error).message
+      }): set HOME or SIGSTORE_TS_CACHE_DIR`,
+    );
   }
 }
 

@@ -171,8 +171,8 @@ test("a failed online refresh is one line naming the URL, the cause and what --o
     assert.match(
       down.stderr,
       new RegExp(
-        `^error: Cannot refresh the trust from ${server.url}: TUF repository \\(GET ${server.url}/2.root.json\\) ` +
-          `failed after 2 attempts: cannot connect.*; --offline would use the cache trust, 8d 0h old\\n$`,
+        `^error: Cannot refresh the trust from ${server.url} \\(with --offline the cache trust would be used, ` +
+          `8d 0h old\\): TUF repository \\(GET ${server.url}/2.root.json\\) failed after 2 attempts: cannot connect.*\\n$`,
       ),
     );
   } finally {
