@@ -230,19 +230,16 @@ test("--offline warns once about trust older than 30 days, and --max-trust-age f
   const usage = await runCli([...VERIFY, "--offline", "--max-trust-age", "30 days"], {}, DECEMBER);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /--max-trust-age takes a duration such as 30d/);
-  const file = await runCli(
-    [
-      ...VERIFY,
-      "--trusted-root",
-      `${REPO_ROOT}/../shared/trust/production/trusted_root.json`,
-      "--max-trust-age",
-      "1d",
-    ],
-    {},
-    DECEMBER,
-  );
-  assert.equal(file.code, 1);
-  assert.match(file.stderr, /age of the trust in use \(file .*\) is unknown/);
+  const dir = tempDir();
+  try {
+    writeFileSync(`${dir}/trusted_root.json`, embeddedDocument("production", "trusted_root.json"));
+    const args = [...VERIFY, "--trusted-root", `${dir}/trusted_root.json`, "--max-trust-age", "1d"];
+    const file = await runCli(args, {}, DECEMBER);
+    assert.equal(file.code, 1);
+    assert.match(file.stderr, /age of the trust in use \(file .*\) is unknown/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("cold --offline verify runs under deno run --deny-net and loads no TUF code", async () => {
