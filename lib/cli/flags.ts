@@ -115,7 +115,7 @@ export const TRUSTED_ROOT = flag({
 export const OFFLINE = flag({
   name: "offline",
   kind: "boolean",
-  help: "use no network: the cached trust if any, else the embedded one (no TUF refresh)",
+  help: "use no network: the cached trust if any, else the embedded one; refuse what needs the network",
 });
 /** `--instance URL`: a Sigstore instance distributed over TUF. */
 export const INSTANCE = flag({

@@ -41,15 +41,16 @@ function windowJson(period: ValidityPeriod): { start: string | null; end: string
   return { start: period.start?.toISOString() ?? null, end: period.end?.toISOString() ?? null };
 }
 
-function keysOf(root: TrustedRoot) {
+/** The trusted root's keys by kind: [JSON name, heading, entries]. */
+function keysOf(root: TrustedRoot): [string, string, { url: string; validFor: ValidityPeriod }[]][] {
   const log = (l: TransparencyLogInstance) => ({ url: l.baseUrl, validFor: l.validFor });
   const authority = (a: CertificateAuthority) => ({ url: a.uri, validFor: a.validFor });
-  return {
-    "transparency logs": root.tlogs.map(log),
-    "certificate authorities": root.certificateAuthorities.map(authority),
-    "CT logs": root.ctlogs.map(log),
-    "timestamp authorities": root.timestampAuthorities.map(authority),
-  };
+  return [
+    ["tlogs", "transparency logs", root.tlogs.map(log)],
+    ["certificateAuthorities", "certificate authorities", root.certificateAuthorities.map(authority)],
+    ["ctlogs", "CT logs", root.ctlogs.map(log)],
+    ["timestampAuthorities", "timestamp authorities", root.timestampAuthorities.map(authority)],
+  ];
 }
 
 /** `trust show`: the trust in use (source, versions, age) and each key's log/CA/TSA and window. */
@@ -58,11 +59,11 @@ export async function runTrustShow(flags: TrustCommandFlags, io: CliIo): Promise
   const now = io.now();
   const keys = keysOf(trust.trustedRoot);
   if (flags.json) {
-    const json = Object.fromEntries(
-      Object.entries(keys).map((
-        [k, list],
-      ) => [k, list.map((e) => ({ url: e.url, validFor: windowJson(e.validFor) }))]),
-    );
+    const entry = (e: { url: string; validFor: ValidityPeriod }) => ({
+      url: e.url,
+      validFor: windowJson(e.validFor),
+    });
+    const json = Object.fromEntries(keys.map(([name, , list]) => [name, list.map(entry)]));
     io.stdout(`${JSON.stringify({ trust: trustInfoJson(trust.info, now), keys: json }, null, 2)}\n`);
     return EXIT.OK;
   }
@@ -70,7 +71,7 @@ export async function runTrustShow(flags: TrustCommandFlags, io: CliIo): Promise
   if (trust.info.fetchedAt !== undefined) {
     lines.push("  (TUF timestamp metadata has no signing time: the age counts from when it was fetched)");
   }
-  for (const [title, list] of Object.entries(keys)) {
+  for (const [, title, list] of keys) {
     lines.push(`${title}:`);
     for (const e of list) lines.push(`  ${e.url || "(no URL)"}  valid ${describePeriod(e.validFor)}`);
   }

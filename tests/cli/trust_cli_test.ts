@@ -68,7 +68,7 @@ sharedTest(
       const shown = JSON.parse(show.stdout);
       assert.equal(shown.trust.source, "cache");
       assert.ok(
-        shown.keys["transparency logs"].some((l: { url: string }) => l.url === "https://rekor.sigstore.dev"),
+        shown.keys.tlogs.some((l: { url: string }) => l.url === "https://rekor.sigstore.dev"),
       );
     } finally {
       rmSync(cache, { recursive: true, force: true });
