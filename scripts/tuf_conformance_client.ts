@@ -20,7 +20,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import { join } from "node:path";
 import process from "node:process";
 import { parseArgs } from "node:util";
-import { createHttpTufSource, openTufClient } from "../lib/trust/mod.ts";
+import { createHttpTufSource, openTufClient, verifyTufRoot } from "../lib/trust/mod.ts";
 
 function fail(message: string): never {
   console.error(`tuf-conformance-client: ${message}`);
@@ -62,8 +62,7 @@ if (command === "init") {
   if (rest.length !== 1) fail("init takes one TRUSTED_ROOT_FILE");
   const root = readOptional(rest[0]!) ?? fail(`cannot read ${rest[0]}`);
   try {
-    const { checkRootMetadata } = await import("../lib/trust/tuf_session.ts");
-    checkRootMetadata(root, rest[0]!);
+    await verifyTufRoot(root, rest[0]!);
   } catch (e) {
     fail((e as Error).message);
   }

@@ -33,6 +33,7 @@ export {
   SIGSTORE_TARGETS,
   storeInstanceRoot,
   verifyTrustBundle,
+  verifyTufRoot,
 } from "./tuf_trust.ts";
 export type { TufRepository, TufTrust, TufTrustOptions } from "./tuf_trust.ts";
 export { checkTrustAge, describeDuration, describeTrust, trustAgeMs, trustInfoJson } from "./trust_info.ts";

@@ -113,9 +113,21 @@ export function instanceTufRepository(url: string, cacheDir: string): TufReposit
  * @throws {VerificationError} `TUF_SIGNATURE` and {@linkcode ParseError} `TUF_METADATA_PARSE` for a bad root
  */
 export async function storeInstanceRoot(url: string, rootJson: string, cacheDir: string): Promise<void> {
-  const { checkRootMetadata } = await import("./tuf_session.ts");
-  checkRootMetadata(utf8Encode(rootJson), url);
+  await verifyTufRoot(utf8Encode(rootJson), url);
   writeCacheFile(cacheDir, cacheFileName(url, "root"), rootJson);
+}
+
+/**
+ * Checks that bytes are TUF root metadata signed by a threshold of its own
+ * root keys, loading the TUF code on demand.
+ *
+ * @param root The root metadata
+ * @param what Where it is from, for messages
+ * @throws {VerificationError} `TUF_SIGNATURE` and {@linkcode ParseError} `TUF_METADATA_PARSE` for a bad root
+ */
+export async function verifyTufRoot(root: Uint8Array, what: string): Promise<void> {
+  const { checkRootMetadata } = await import("./tuf_session.ts");
+  checkRootMetadata(root, what);
 }
 
 function parseSigned(bytes: Uint8Array, what: string): { version: number; expires: Date; raw: unknown } {
