@@ -197,7 +197,7 @@ async function trustCommands() {
 const trustShow: CommandSpec = {
   kind: "command",
   name: "show",
-  summary: "print the trust in use: source, versions, age, and every log, CA and TSA with its window",
+  summary: "print the trust in use: source, versions, age, keys and their windows",
   groups: [group("Output", [JSON_OUTPUT]), TRUST_FLAGS, COMMON_FLAGS],
   positionals: { metavar: "", min: 0, max: 0 },
   run: async (inv) => (await trustCommands()).runTrustShow(inv.args.values, inv.io),
@@ -206,7 +206,7 @@ const trustShow: CommandSpec = {
 const trustExport: CommandSpec = {
   kind: "command",
   name: "export",
-  summary: "refresh the trust online and write it, with its TUF metadata chain, to FILE",
+  summary: "refresh the trust online; write it with its TUF metadata to FILE",
   description:
     "Copy FILE to an air-gapped machine and use it there with --trust-bundle FILE or trust import FILE.",
   groups: [group("Output", [OVERWRITE]), TUF_INSTANCE_FLAGS, COMMON_FLAGS],
@@ -218,7 +218,7 @@ const trustExport: CommandSpec = {
 const trustImport: CommandSpec = {
   kind: "command",
   name: "import",
-  summary: "verify a trust bundle from the embedded TUF root (no network) and cache it",
+  summary: "verify a trust bundle from the embedded TUF root and cache it",
   groups: [TUF_INSTANCE_FLAGS, COMMON_FLAGS],
   positionals: { metavar: "FILE", min: 1, max: 1, missing: "trust import needs the FILE to import" },
   run: async (inv) =>
@@ -236,7 +236,7 @@ export const TRUST: CommandGroupSpec = {
 const trustInstance: CommandSpec = {
   kind: "command",
   name: "trust-instance",
-  summary: "trust the TUF repository given with --instance URL, starting from ROOT.json",
+  summary: "trust the TUF repository --instance URL, starting from ROOT.json",
   groups: [group("Instance", [INSTANCE]), COMMON_FLAGS],
   positionals: { metavar: "ROOT.json", min: 1, max: 1, missing: "trust-instance needs the TUF ROOT.json" },
   run: async (inv) =>
