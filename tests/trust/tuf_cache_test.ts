@@ -7,9 +7,9 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { platform, tmpdir } from "node:os";
-import { embeddedDocument, offlineTufTrust, resolveCacheDir } from "../../lib/trust/mod.ts";
+import { embeddedDocument, offlineTufTrust, refreshTufTrust, resolveCacheDir } from "../../lib/trust/mod.ts";
 import { REPO_ROOT } from "../_support/paths.ts";
 import { type ProcessRun, runProcess } from "../_support/process.ts";
 import { createTestRepository } from "./_tuf_repo.ts";
@@ -64,6 +64,39 @@ test("concurrent refreshes from several processes never corrupt the cache", asyn
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    await server.close();
+  }
+});
+
+test("a damaged cache is refused with TUF_CACHE, never used: garbage, or a target changed on disk", async () => {
+  const now = new Date("2026-08-22T00:00:00Z");
+  const trustedRoot = new TextEncoder().encode(embeddedDocument("production", "trusted_root.json"));
+  const repo = createTestRepository(now, new Map([["trusted_root.json", trustedRoot]]));
+  const server = await serveFiles(repo.files);
+  const cacheDir = mkdtempSync(`${tmpdir()}/sigstore-ts-damaged-`);
+  try {
+    const repository = { url: server.url, bootstrapRoot: repo.roots.get(1)!, instance: undefined };
+    await refreshTufTrust({ repository, cacheDir, now });
+    assert.equal(offlineTufTrust({ repository, cacheDir }).info.source, "cache");
+    const [name] = readdirSync(`${cacheDir}/tuf`);
+    const path = `${cacheDir}/tuf/${name}`;
+    const good = readFileSync(path, "utf8");
+    const json = JSON.parse(good);
+    json.targets["trusted_root.json"] = btoa(`${atob(json.targets["trusted_root.json"]).slice(0, -2)}x}`);
+    writeFileSync(path, JSON.stringify(json));
+    assert.throws(
+      () => offlineTufTrust({ repository, cacheDir }),
+      (e: Error & { code?: string }) =>
+        e.code === "TUF_CACHE" && /does not match its targets metadata/.test(e.message),
+    );
+    writeFileSync(path, good.slice(0, 100));
+    assert.throws(
+      () => offlineTufTrust({ repository, cacheDir }),
+      (e: Error & { code?: string }) =>
+        e.code === "TUF_CACHE" && /is damaged .*delete it and refresh/.test(e.message),
+    );
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
     await server.close();
   }
 });
