@@ -23,6 +23,7 @@ import type { CommandGroupSpec, CommandSpec, Invocation } from "./command_spec.t
 import {
   ATTEST_OUTPUT_FLAGS,
   COMMON_FLAGS,
+  FIX_BUNDLE_FLAGS,
   GITHUB_FLAGS,
   group,
   IDENTITY_FLAGS,
@@ -72,6 +73,16 @@ async function runSignCommand(invocation: Invocation, kind: "sign" | "attest", f
 function unlessKey({ args }: Invocation, name: string): string | undefined {
   if (args.values.key !== undefined && args.fromEnv.has(name)) return undefined;
   return args.values[name] as string | undefined;
+}
+
+/** `verify identity` and `verify-bundle`, which spell the identity flags differently. */
+function runVerifyIdentity(inv: Invocation, identityFlag: string, issuerFlag: string): Promise<number> {
+  const flags: VerifyFlags = {
+    ...inv.args.values,
+    "cert-identity": unlessKey(inv, identityFlag),
+    "cert-oidc-issuer": unlessKey(inv, issuerFlag),
+  };
+  return runVerify("identity", flags, inv.args.positionals, inv.io, inv.deps);
 }
 
 const sign: CommandSpec = {
@@ -142,14 +153,7 @@ const verifyIdentity: CommandSpec = {
     "--certificate-oidc-issuer":
       "use --cert-identity and --cert-oidc-issuer (the verify-bundle spellings differ)",
   },
-  run: (inv) => {
-    const flags: VerifyFlags = {
-      ...inv.args.values,
-      "cert-identity": unlessKey(inv, "cert-identity"),
-      "cert-oidc-issuer": unlessKey(inv, "cert-oidc-issuer"),
-    };
-    return runVerify("identity", flags, inv.args.positionals, inv.io, inv.deps);
-  },
+  run: (inv) => runVerifyIdentity(inv, "cert-identity", "cert-oidc-issuer"),
 };
 
 const verifyGithub: CommandSpec = {
@@ -181,12 +185,23 @@ const verifyBundle: CommandSpec = {
   },
   run: (inv) => {
     if (inv.args.values.bundle === undefined) throw new UsageError("verify-bundle needs --bundle");
-    const flags: VerifyFlags = {
-      ...inv.args.values,
-      "cert-identity": unlessKey(inv, "certificate-identity"),
-      "cert-oidc-issuer": unlessKey(inv, "certificate-oidc-issuer"),
-    };
-    return runVerify("identity", flags, inv.args.positionals, inv.io, inv.deps);
+    return runVerifyIdentity(inv, "certificate-identity", "certificate-oidc-issuer");
+  },
+};
+
+const fixBundle: CommandSpec = {
+  kind: "command",
+  name: "fix-bundle",
+  summary: "complete an old bundle from the instance's Rekor (and optionally upgrade it to v0.3)",
+  description:
+    "Fetches a Rekor v1 entry's missing inclusion proof and checkpoint by log index, verifies the\n" +
+    "result (with the bundle's own certificate identity as the policy), then prints it on stdout or,\n" +
+    "with --in-place, replaces the file atomically.",
+  groups: [FIX_BUNDLE_FLAGS, INSTANCE_FLAGS, COMMON_FLAGS],
+  positionals: { metavar: "", min: 0, max: 0 },
+  run: async (inv) => {
+    const { runFixBundle } = await import("./fix_bundle_command.ts");
+    return await runFixBundle(inv);
   },
 };
 
@@ -256,8 +271,8 @@ const updateTrustRoot: CommandSpec = {
 export const PLUMBING: CommandGroupSpec = {
   kind: "group",
   name: "plumbing",
-  summary: "developer operations",
-  commands: [updateTrustRoot],
+  summary: "developer operations (fix-bundle, update-trust-root)",
+  commands: [fixBundle, updateTrustRoot],
 };
 
 /** `verify`: the verification commands. */

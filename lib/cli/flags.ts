@@ -426,3 +426,16 @@ export const SIGN_BUNDLE_FLAGS: FlagGroup = group("Conformance protocol", [
   flag({ name: "in-toto", kind: "boolean", help: "the input is an in-toto statement: sign it as DSSE" }),
   SIGNING_CONFIG,
 ]);
+
+// ---------------------------------------------------------------- plumbing
+
+/** The flags of `plumbing fix-bundle`. */
+export const FIX_BUNDLE_FLAGS: FlagGroup = group("Fix bundle", [
+  flag({ ...BUNDLE_INPUT, help: "the bundle to fix (required)" }),
+  flag({ name: "upgrade-version", kind: "boolean", help: "rewrite it as a v0.3 bundle" }),
+  flag({
+    name: "in-place",
+    kind: "boolean",
+    help: "replace the bundle file (atomically) instead of printing the fixed bundle on stdout",
+  }),
+]);

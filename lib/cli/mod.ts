@@ -16,6 +16,7 @@ import { COMMANDS } from "./commands.ts";
 import { type FlagSpec, HELP, VERSION_FLAG } from "./flags.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { parseCommandArgs, spellings } from "./parse_args.ts";
+import { describePermissionDenied } from "./permissions.ts";
 import { describeFailure } from "./report.ts";
 import { oneLine, quote } from "./safe_text.ts";
 import type { SignDependencies } from "./sign_command.ts";
@@ -68,6 +69,11 @@ export async function main(args: readonly string[], io: CliIo, deps: SignDepende
     }
     if (e instanceof SigstoreError) {
       io.stderr(describeFailure("error", e, located?.verbose ?? false));
+      return EXIT.FAILED;
+    }
+    const denied = describePermissionDenied(e);
+    if (denied !== undefined) {
+      io.stderr(`error: ${oneLine(denied)}\n`);
       return EXIT.FAILED;
     }
     io.stderr(`internal error: ${oneLine((e as Error)?.message ?? String(e))}\n`);
@@ -171,6 +177,14 @@ async function dispatch(located: Located, io: CliIo, deps: SignDependencies): Pr
   }
   for (const [spelling, why] of Object.entries(node.refuse ?? {})) knownElsewhere.set(spelling, why);
   const parsed = parseCommandArgs(rest, { command: name, flags, knownElsewhere, env: io.env });
+  if (parsed.values.help) { // -h inside a group of short flags (-vh)
+    io.stdout(commandUsage(path));
+    return EXIT.OK;
+  }
+  if (parsed.values.version) {
+    io.stdout(`sigstore-ts ${VERSION}\n`);
+    return EXIT.OK;
+  }
   const count = parsed.positionals.length;
   const { min, max, metavar } = node.positionals;
   if (count < min) throw new UsageError(node.positionals.missing ?? `${name} needs ${metavar}`);

@@ -128,6 +128,9 @@ function checkOptionSpellings(args: readonly string[], ctx: ParseContext): void 
         const why = ctx.knownElsewhere.get(spelling);
         throw new UsageError(why || `Unknown option ${quote(spelling)}`);
       }
+      if (spec.kind === "boolean" && arg.startsWith("--") && arg.includes("=")) {
+        throw new UsageError(`${spelling} takes no value, got ${quote(arg)}`);
+      }
       if (spec.kind !== "boolean" && !arg.includes("=")) {
         const next = args[i + 1];
         if (next === undefined || (next.startsWith("-") && next !== "-")) {

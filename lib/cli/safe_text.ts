@@ -50,3 +50,13 @@ export function quote(text: string, max = MAX_PRINTED_CHARS): string {
   const cut = bounded(text, max);
   return `"${cut.replace(/["\\]/g, (c) => `\\${c}`).replace(UNSAFE, escapeChar)}"`;
 }
+
+/**
+ * Multi-line text we compose around input-derived parts (sign-in prompts
+ * quoting the identity provider's URLs and codes): every unsafe character
+ * but our own line breaks and tabs is escaped, and nothing is cut (a
+ * sign-in URL must stay whole).
+ */
+export function safeProse(text: string): string {
+  return text.replace(UNSAFE, (c) => (c === "\n" || c === "\t" ? c : escapeChar(c)));
+}

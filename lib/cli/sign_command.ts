@@ -17,9 +17,10 @@ import { createHttpClient, type HttpClient } from "../net/mod.ts";
 import { createNodeOidcEnvironment, getIdentityToken, identityOf } from "../oidc/mod.ts";
 import { createSigner } from "../sign/mod.ts";
 import { parseSigningConfigJson, type SigningConfig, type TrustedRoot } from "../trust/mod.ts";
-import { fileSize, readBinaryFile, readTextFile } from "./files.ts";
+import { fileSize, readBinaryFile, readDocument } from "./files.ts";
 import { selectTrust } from "./trust_selection.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
+import { oneLine, quote, safeProse } from "./safe_text.ts";
 import { type InputOutputs, type OutputFlags, planOutputs, writeFilesAtomically } from "./outputs.ts";
 
 /** Flags of the signing commands. */
@@ -60,7 +61,7 @@ async function selectSigningTrust(
   const rekorV2 = flags["rekor-version"] === "2";
   const selected = await selectTrust(flags, io);
   let signingConfig = flags["signing-config"]
-    ? parseSigningConfigJson(readTextFile(flags["signing-config"], "signing config"))
+    ? parseSigningConfigJson(readDocument(flags["signing-config"], "signing config"))
     : selected.signingConfig(rekorV2) ?? selected.signingConfig(false);
   if (signingConfig === undefined && flags["trusted-root"] !== undefined) {
     // A trusted root file names no services: take the instance's signing config.
@@ -80,13 +81,10 @@ async function selectSigningTrust(
   return { trustedRoot: selected.trustedRoot, signingConfig };
 }
 
+/** `--rekor-version` (the parser admits only 1 and 2). */
 function rekorVersion(flags: SignFlags): 1 | 2 | undefined {
   const v = flags["rekor-version"];
-  if (v === undefined) return undefined;
-  if (v !== "1" && v !== "2") {
-    throw new UsageError(`--rekor-version must be 1 or 2, not ${JSON.stringify(v)}`);
-  }
-  return v === "1" ? 1 : 2;
+  return v === undefined ? undefined : v === "1" ? 1 : 2;
 }
 
 async function obtainToken(flags: SignFlags, io: CliIo, http: HttpClient, signingConfig: SigningConfig) {
@@ -105,7 +103,10 @@ async function obtainToken(flags: SignFlags, io: CliIo, http: HttpClient, signin
     ...(flags["oidc-disable-ambient-providers"] ? { disableAmbient: true } : {}),
     ...(flags["oauth-force-oob"] ? { forceOob: true } : {}),
   };
-  return await getIdentityToken(options, createNodeOidcEnvironment({ env: io.env, http, write: io.stderr }));
+  return await getIdentityToken(
+    options,
+    createNodeOidcEnvironment({ env: io.env, http, write: (text) => io.stderr(safeProse(text)) }),
+  );
 }
 
 /** `get-identity-token`: prints a token on stdout. */
@@ -152,16 +153,16 @@ export async function runSign(
     if (flags.predicate === undefined || flags["predicate-type"] === undefined) {
       throw new UsageError("attest needs --predicate FILE and --predicate-type URI");
     }
-    const text = readTextFile(flags.predicate, "predicate");
+    const text = readDocument(flags.predicate, "predicate");
     try {
       predicate = JSON.parse(text);
     } catch (e) {
-      throw new UsageError(
-        `Predicate ${JSON.stringify(flags.predicate)} is not JSON: ${(e as Error).message}`,
-      );
+      // The parser's own message quotes the input; give only where it failed.
+      const at = (e as Error).message?.match(/position \d+/)?.[0];
+      throw new UsageError(`Predicate ${quote(flags.predicate)} is not valid JSON${at ? ` (at ${at})` : ""}`);
     }
     if (typeof predicate !== "object" || predicate === null || Array.isArray(predicate)) {
-      throw new UsageError(`Predicate ${JSON.stringify(flags.predicate)} must be a JSON object`);
+      throw new UsageError(`Predicate ${quote(flags.predicate)} must be a JSON object`);
     }
   }
   // Everything that can be checked offline is checked before the first network call.
@@ -175,7 +176,7 @@ export async function runSign(
     { token: token.token, identity: identity.identity, challenge: identity.challenge },
     { trustedRoot, signingConfig, http, now: io.now, rekorVersion: version },
   );
-  io.stderr(`Using a certificate for ${identity.identity} (token from ${token.source})\n`);
+  io.stderr(`Using a certificate for ${oneLine(identity.identity)} (token from ${oneLine(token.source)})\n`);
   for (let i = 0; i < plans.length; i++) {
     const plan = plans[i]!;
     const bytes = readBinaryFile(plan.input, "input");
@@ -185,7 +186,7 @@ export async function runSign(
         command === "attest" ? buildStatement(plan.input, bytes, flags["predicate-type"]!, predicate) : bytes,
       );
     writeOutputs(plan, signed);
-    io.stderr(`OK: ${plan.input}${describeWritten(plan)}\n`);
+    io.stderr(`OK: ${oneLine(plan.input)}${describeWritten(plan)}\n`);
   }
   return EXIT.OK;
 }
@@ -209,5 +210,5 @@ function writeOutputs(
 
 function describeWritten(plan: InputOutputs): string {
   const outs = [plan.bundle, plan.signature, plan.certificate].filter((p) => p !== undefined);
-  return outs.length ? ` (wrote ${outs.join(", ")})` : "";
+  return outs.length ? ` (wrote ${outs.map((o) => oneLine(o)).join(", ")})` : "";
 }

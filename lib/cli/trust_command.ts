@@ -25,7 +25,7 @@ import {
   trustInfoJson,
   type ValidityPeriod,
 } from "../trust/mod.ts";
-import { readTextFile } from "./files.ts";
+import { readDocument } from "./files.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { writeFilesAtomically } from "./outputs.ts";
 import { oneLine } from "./safe_text.ts";
@@ -106,7 +106,7 @@ export async function runTrustImport(flags: TrustCommandFlags, file: string, io:
   const cacheDir = resolveCacheDir(io.env);
   const now = io.now();
   const repository = selectRepository(flags, cacheDir);
-  const trust = await importTrustBundle(readTextFile(file, "trust bundle"), file, {
+  const trust = await importTrustBundle(readDocument(file, "trust bundle"), file, {
     repository,
     cacheDir,
     now,
@@ -123,7 +123,7 @@ export async function runTrustInstance(flags: TrustCommandFlags, file: string, i
     throw new UsageError(`${url} is a public-good instance: its TUF root is embedded`);
   }
   const cacheDir = resolveCacheDir(io.env);
-  await storeInstanceRoot(url, readTextFile(file, "TUF root"), cacheDir);
+  await storeInstanceRoot(url, readDocument(file, "TUF root"), cacheDir);
   io.stderr(`trusting ${oneLine(url)} from ${oneLine(file)}\n`);
   return EXIT.OK;
 }

@@ -10,11 +10,13 @@
  *   error naming the URL and cause, never a silent fallback.
  * - Trust used without the network and older than 30 days gets one
  *   warning line; `--max-trust-age` turns staleness into `TRUST_STALE`.
+ * - The instance's Rekor v1 logs, for commands that look entries up, come
+ *   from the selected trust's signing config.
  *
  * @module
  */
 
-import { SigstoreError } from "../errors/mod.ts";
+import { ConfigError, SigstoreError } from "../errors/mod.ts";
 import {
   checkTrustAge,
   describeDuration,
@@ -35,7 +37,7 @@ import {
   type TufTrust,
   verifyTrustBundle,
 } from "../trust/mod.ts";
-import { readTextFile } from "./files.ts";
+import { readDocument } from "./files.ts";
 import { type CliIo, UsageError } from "./io.ts";
 import { oneLine } from "./safe_text.ts";
 
@@ -127,6 +129,51 @@ function tufSelected(trust: TufTrust): SelectedTrust {
   };
 }
 
+/** Refuses more than one instance or trust source; returns the one given, if any. */
+function checkOneSource(flags: TrustFlags): string[] {
+  const given = [
+    flags.staging ? "--staging" : "",
+    flags.instance !== undefined ? "--instance" : "",
+    flags["trust-config"] !== undefined ? "--trust-config" : "",
+    flags["trusted-root"] !== undefined ? "--trusted-root" : "",
+  ].filter(Boolean);
+  if (given.length > 1) throw new UsageError(`${given.join(" and ")} cannot be used together`);
+  return given;
+}
+
+/** Refuses trust flags that name no Rekor (a trusted root alone), before anything is read. */
+export function checkRekorSource(flags: TrustFlags, why: string): void {
+  checkOneSource(flags);
+  if (flags["trusted-root"]) {
+    throw new UsageError(
+      `${why} needs the instance's Rekor, which --trusted-root does not name: use --trust-config, or --staging`,
+    );
+  }
+}
+
+/**
+ * The base URLs of the instance's Rekor v1 logs, from the signing config of
+ * the trust in use, in the config's order.
+ *
+ * @throws {ConfigError} `CONFIG` when there is no signing config or it lists no Rekor v1 log
+ */
+export function selectRekorV1Urls(trust: SelectedTrust, why: string): string[] {
+  const signingConfig = trust.signingConfig(false);
+  if (signingConfig === undefined) {
+    throw new ConfigError("CONFIG", `The trust in use has no signing config: ${why} needs its Rekor URL`);
+  }
+  const urls = [
+    ...new Set(signingConfig.rekorTlogUrls.filter((s) => s.majorApiVersion === 1).map((s) => s.url)),
+  ];
+  if (urls.length === 0) {
+    throw new ConfigError(
+      "CONFIG",
+      `The signing config lists no Rekor v1 log: ${why} looks entries up in Rekor v1`,
+    );
+  }
+  return urls;
+}
+
 /**
  * Loads the trust the flags name, prints the age warning and (with `-v`)
  * the trust used, and enforces `--max-trust-age`.
@@ -135,13 +182,7 @@ function tufSelected(trust: TufTrust): SelectedTrust {
  * @throws {SigstoreError} `TUF_*` when a refresh or a trust bundle fails, `TRUST_STALE` when too old
  */
 export async function selectTrust(flags: TrustFlags, io: CliIo): Promise<SelectedTrust> {
-  const given = [
-    flags.staging ? "--staging" : "",
-    flags.instance !== undefined ? "--instance" : "",
-    flags["trust-config"] !== undefined ? "--trust-config" : "",
-    flags["trusted-root"] !== undefined ? "--trusted-root" : "",
-  ].filter(Boolean);
-  if (given.length > 1) throw new UsageError(`${given.join(" and ")} cannot be used together`);
+  const given = checkOneSource(flags);
   const file = flags["trusted-root"] ?? flags["trust-config"];
   if (file !== undefined && flags["trust-bundle"] !== undefined) {
     throw new UsageError(`--trust-bundle cannot be used with ${given[0]}: both name the trust to use`);
@@ -152,10 +193,10 @@ export async function selectTrust(flags: TrustFlags, io: CliIo): Promise<Selecte
   const now = io.now();
   let selected: SelectedTrust;
   if (flags["trusted-root"] !== undefined) {
-    const trustedRoot = parseTrustedRootJson(readTextFile(flags["trusted-root"], "trusted root"));
+    const trustedRoot = parseTrustedRootJson(readDocument(flags["trusted-root"], "trusted root"));
     selected = { trustedRoot, signingConfig: () => undefined, info: fileInfo(flags["trusted-root"]) };
   } else if (flags["trust-config"] !== undefined) {
-    const config = parseClientTrustConfigJson(readTextFile(flags["trust-config"], "trust config"));
+    const config = parseClientTrustConfigJson(readDocument(flags["trust-config"], "trust config"));
     selected = {
       trustedRoot: config.trustedRoot,
       signingConfig: () => config.signingConfig,
@@ -168,7 +209,7 @@ export async function selectTrust(flags: TrustFlags, io: CliIo): Promise<Selecte
     let trust: TufTrust;
     if (flags["trust-bundle"] !== undefined) {
       const path = flags["trust-bundle"];
-      trust = await verifyTrustBundle(readTextFile(path, "trust bundle"), path, options);
+      trust = await verifyTrustBundle(readDocument(path, "trust bundle"), path, options);
     } else if (flags.offline) {
       trust = offlineTufTrust(options);
     } else {

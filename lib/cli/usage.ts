@@ -75,7 +75,7 @@ export function groupUsage(path: readonly CommandGroupSpec[]): string {
   return [
     `usage: ${prefix} COMMAND [options] ...`,
     "",
-    root ? "Sign and verify with Sigstore (the reference client's command line)." : node.summary,
+    root ? "Sign and verify with Sigstore (the reference client's command line)." : sentence(node.summary),
     "",
     "Commands:",
     table(rows),
@@ -94,6 +94,11 @@ export function groupUsage(path: readonly CommandGroupSpec[]): string {
     EXIT_STATUS,
     "",
   ].join("\n");
+}
+
+/** A summary as a sentence: capitalised, with a full stop. */
+function sentence(summary: string): string {
+  return `${summary[0]!.toUpperCase()}${summary.slice(1)}.`;
 }
 
 function flagLabel(spec: FlagSpec): string {
@@ -120,7 +125,7 @@ export function commandUsage(path: readonly (CommandSpec | CommandGroupSpec)[]):
   return [
     `usage: ${PROGRAM} ${name} [options]${positional}`,
     "",
-    `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`,
+    sentence(spec.summary),
     ...(spec.description ? [spec.description] : []),
     "",
     sections.join("\n\n"),

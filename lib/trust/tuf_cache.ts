@@ -63,6 +63,12 @@ function homeDirectory(): string {
   }
 }
 
+/** A runtime permission that was not granted (Deno's `--allow-read`/`--allow-write`), left for the caller to name. */
+function isPermissionDenied(e: unknown): boolean {
+  const name = (e as { name?: string }).name;
+  return name === "NotCapable" || name === "PermissionDenied";
+}
+
 /** The cache file name of a repository's state (`kind` "state") or its bootstrap root ("root"). */
 export function cacheFileName(repositoryUrl: string, kind: "state" | "root"): string {
   return join("tuf", `${encodeURIComponent(repositoryUrl)}.${kind === "state" ? "trust.json" : "root.json"}`);
@@ -82,6 +88,7 @@ export function readCacheFile(cacheDir: string, name: string): string | undefine
     return readFileSync(path, "utf8");
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT") return undefined;
+    if (isPermissionDenied(e)) throw e; // the CLI names the permission to grant
     throw new ConfigError("TUF_CACHE", `Cannot read the trust cache ${path}: ${(e as Error).message}`);
   }
 }
@@ -118,7 +125,7 @@ export function writeCacheFile(
     return true;
   } catch (e) {
     rmSync(temp, { force: true });
-    if (e instanceof ConfigError) throw e;
+    if (e instanceof ConfigError || isPermissionDenied(e)) throw e;
     throw new ConfigError("TUF_CACHE", `Cannot write the trust cache ${path}: ${(e as Error).message}`);
   }
 }

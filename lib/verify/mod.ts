@@ -6,7 +6,7 @@
  */
 
 export { verifyBundle } from "./verify_bundle.ts";
-export { requiredDigestAlgorithms } from "./artifact.ts";
+export { requiredDigestAlgorithms, verifyMessageSignature } from "./artifact.ts";
 export { resolveSigner } from "./signer.ts";
 export { verifySigningCertificate } from "./signing_certificate.ts";
 export type { BundleSigner } from "./signer.ts";

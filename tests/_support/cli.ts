@@ -4,10 +4,11 @@
  * @module
  */
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import process from "node:process";
 import { main } from "../../lib/cli/mod.ts";
+import { seedFreshTrustCache } from "./trust_cache.ts";
 
 /** What one CLI run produced. */
 export interface CliRun {
@@ -16,15 +17,25 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** A trust cache for CLI runs that name none, so tests never read or write the user's own. */
-const TEST_CACHE_DIR = mkdtempSync(`${tmpdir()}/sigstore-ts-test-cache-`);
+/**
+ * The trust cache of CLI runs that name none (`SIGSTORE_TS_CACHE_DIR`): fresh production and staging
+ * trust (tests/_support/trust_cache.ts), so tests never read or write the user's own cache, never
+ * reach the public TUF repositories, and do not depend on the age of the embedded trust.
+ */
+export const TEST_CACHE_DIR: string = mkdtempSync(`${tmpdir()}/sigstore-ts-test-cache-`);
+seedFreshTrustCache(TEST_CACHE_DIR);
+chmodSync(TEST_CACHE_DIR, 0o755); // readable by the tests that run the CLI as another user
 process.on("exit", () => rmSync(TEST_CACHE_DIR, { recursive: true, force: true }));
 
-/** Runs `sigstore-ts args...` in-process (with an empty test trust cache unless `env` names one). */
+/**
+ * Runs `sigstore-ts args...` in-process (with {@linkcode TEST_CACHE_DIR} unless `env` names a cache);
+ * `stdin`, when given, is its standard input (in 3 chunks).
+ */
 export async function runCli(
   args: string[],
   env: Record<string, string> = {},
   now = new Date(),
+  stdin?: Uint8Array,
 ): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
@@ -33,6 +44,12 @@ export async function runCli(
     stderr: (t) => (stderr += t),
     env: { SIGSTORE_TS_CACHE_DIR: TEST_CACHE_DIR, ...env },
     now: () => now,
+    ...(stdin === undefined ? {} : { stdin: () => chunked(stdin) }),
   });
   return { code, stdout, stderr };
+}
+
+async function* chunked(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  const third = Math.ceil(bytes.length / 3);
+  for (let i = 0; i < bytes.length; i += third) yield bytes.subarray(i, i + third);
 }

@@ -204,7 +204,31 @@ describe("flag values are checked", () => {
     );
   });
   it("a boolean flag with a value", async () => {
-    assertUsage(await runCli(["verify", "identity", ...ID, "--staging=yes", artifact]), /--staging/);
+    assertUsage(
+      await runCli(["verify", "identity", ...ID, "--staging=yes", artifact]),
+      /--staging takes no value, got "--staging=yes"/,
+    );
+  });
+  it("usage errors are whole sentences: balanced quotes and brackets, nothing undefined", async () => {
+    const runs = [
+      ["verify", "--identity-token", "x"],
+      ["verify", "identity", "--identity-token", "t", artifact],
+      ["verify", "identity", ...ID, "-Q", artifact],
+      ["verify", "identity", ...ID, "--bundle", "--json", artifact],
+      ["verify", "identity", ...ID, "--json=1", artifact],
+      ["sign", "--rekor-version", 'a"b', artifact],
+      ["verfy", 'x"y'],
+      ["--trust-config", "", "sign", artifact],
+      ["get-identity-token", "extra"],
+    ];
+    for (const args of runs) {
+      const run = await runCli(args);
+      assertUsage(run, /./);
+      const line = run.stderr.trimEnd().replace(/\\./g, "");
+      assert.equal((line.match(/"/g) ?? []).length % 2, 0, `quotes: ${line}`);
+      assert.equal((line.match(/\(/g) ?? []).length, (line.match(/\)/g) ?? []).length, `brackets: ${line}`);
+      assert.doesNotMatch(line, /undefined|'-- "/, line);
+    }
   });
   it("an option's value is not taken for the command", async () => {
     // "sign" here is --bundle's value; the command is still missing.
@@ -240,6 +264,12 @@ describe("environment defaults", () => {
 });
 
 describe("commands, help and version", () => {
+  it("-h inside grouped short flags shows help instead of running", async () => {
+    const run = await runCli(["verify", "identity", ...ID, "-vh", artifact]);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /^usage: sigstore-ts verify identity /);
+    assert.equal(run.stderr, "");
+  });
   it("-V and --version", async () => {
     for (const args of [["-V"], ["--version"], ["sign", "--version"]]) {
       const run = await runCli(args);

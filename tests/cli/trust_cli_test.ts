@@ -208,38 +208,41 @@ test("a private instance needs trust-instance first", async () => {
 });
 
 test("--offline warns once about trust older than 30 days, and --max-trust-age fails on it", async () => {
-  const fresh = await runCli([...VERIFY, "--offline"], {}, new Date("2026-09-01T00:00:00Z"));
+  const empty = tempDir(); // no cache: the embedded trust (as of 2026-08-21) is used
+  const none = { SIGSTORE_TS_CACHE_DIR: empty };
+  const fresh = await runCli([...VERIFY, "--offline"], none, new Date("2026-09-01T00:00:00Z"));
   assert.equal(fresh.code, 0, fresh.stderr);
   assert.deepEqual(lines(fresh.stderr), [`OK: ${BUNDLE}/artifact`]);
-  const old = await runCli([...VERIFY, "--offline"], {}, DECEMBER);
+  const old = await runCli([...VERIFY, "--offline"], none, DECEMBER);
   assert.equal(old.code, 0, old.stderr);
   assert.deepEqual(lines(old.stderr).length, 2);
   assert.match(
     old.stderr,
     /^warning: the embedded trust in use is 102d 0h old; refresh it online \(sigstore-ts plumbing update-trust-root\)/,
   );
-  const stale = await runCli([...VERIFY, "--offline", "--max-trust-age", "30d", "-v"], {}, DECEMBER);
+  const stale = await runCli([...VERIFY, "--offline", "--max-trust-age", "30d", "-v"], none, DECEMBER);
   assert.equal(stale.code, 1);
   assert.match(
     stale.stderr,
     /^error: The trust in use \(embedded production\) is 102d 0h old, older than the 30d 0h allowed/m,
   );
   assert.match(stale.stderr, /error code: TRUST_STALE/);
-  const allowed = await runCli([...VERIFY, "--offline", "--max-trust-age", "20w"], {}, DECEMBER);
+  const allowed = await runCli([...VERIFY, "--offline", "--max-trust-age", "20w"], none, DECEMBER);
   assert.equal(allowed.code, 0, allowed.stderr);
-  const usage = await runCli([...VERIFY, "--offline", "--max-trust-age", "30 days"], {}, DECEMBER);
+  const usage = await runCli([...VERIFY, "--offline", "--max-trust-age", "30 days"], none, DECEMBER);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /--max-trust-age takes a duration such as 30d/);
   const dir = tempDir();
   try {
     writeFileSync(`${dir}/trusted_root.json`, embeddedDocument("production", "trusted_root.json"));
     const args = [...VERIFY, "--trusted-root", `${dir}/trusted_root.json`, "--max-trust-age", "1d"];
-    const file = await runCli(args, {}, DECEMBER);
+    const file = await runCli(args, none, DECEMBER);
     assert.equal(file.code, 1);
     assert.match(file.stderr, /age of the trust in use \(file .*\) is unknown/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  rmSync(empty, { recursive: true, force: true });
 });
 
 test("cold --offline verify runs under deno run --deny-net and loads no TUF code", async () => {
