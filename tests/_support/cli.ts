@@ -25,7 +25,9 @@ export interface CliRun {
 export const TEST_CACHE_DIR: string = mkdtempSync(`${tmpdir()}/sigstore-ts-test-cache-`);
 seedFreshTrustCache(TEST_CACHE_DIR);
 chmodSync(TEST_CACHE_DIR, 0o755); // readable by the tests that run the CLI as another user
-process.on("exit", () => rmSync(TEST_CACHE_DIR, { recursive: true, force: true }));
+const removeTestCache = () => rmSync(TEST_CACHE_DIR, { recursive: true, force: true });
+process.on("exit", removeTestCache); // Node and Bun
+globalThis.addEventListener?.("unload", removeTestCache); // Deno, whose test runner does not emit "exit"
 
 /**
  * Runs `sigstore-ts args...` in-process (with {@linkcode TEST_CACHE_DIR} unless `env` names a cache);
