@@ -16,6 +16,7 @@ import {
   describeTrust,
   exportTrustBundle,
   importTrustBundle,
+  normalizeRepositoryUrl,
   PUBLIC_TUF_REPOSITORIES,
   refreshTufTrust,
   resolveCacheDir,
@@ -119,7 +120,7 @@ export async function runTrustImport(flags: TrustCommandFlags, file: string, io:
 export async function runTrustInstance(flags: TrustCommandFlags, file: string, io: CliIo): Promise<number> {
   const url = flags.instance;
   if (url === undefined) throw new UsageError("trust-instance needs --instance URL");
-  if (Object.values(PUBLIC_TUF_REPOSITORIES).includes(url.replace(/\/+$/, ""))) {
+  if (Object.values(PUBLIC_TUF_REPOSITORIES).includes(normalizeRepositoryUrl(url))) {
     throw new UsageError(`${url} is a public-good instance: its TUF root is embedded`);
   }
   const cacheDir = resolveCacheDir(io.env);

@@ -24,6 +24,7 @@ export {
   exportTrustBundle,
   importTrustBundle,
   instanceTufRepository,
+  normalizeRepositoryUrl,
   offlineTufTrust,
   onlineTufTrust,
   openTufClient,

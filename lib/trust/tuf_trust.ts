@@ -92,9 +92,10 @@ export function publicTufRepository(instance: EmbeddedInstance): TufRepository {
  *
  * @throws {ConfigError} `TUF_CACHE` when no root was stored for the URL
  */
-export function instanceTufRepository(url: string, cacheDir: string): TufRepository {
+export function instanceTufRepository(given: string, cacheDir: string): TufRepository {
+  const url = normalizeRepositoryUrl(given);
   const public_ = (Object.keys(PUBLIC_TUF_REPOSITORIES) as EmbeddedInstance[])
-    .find((i) => PUBLIC_TUF_REPOSITORIES[i] === url.replace(/\/+$/, ""));
+    .find((i) => PUBLIC_TUF_REPOSITORIES[i] === url);
   if (public_ !== undefined) return publicTufRepository(public_);
   const root = readCacheFile(cacheDir, cacheFileName(url, "root"));
   if (root === undefined) {
@@ -114,7 +115,12 @@ export function instanceTufRepository(url: string, cacheDir: string): TufReposit
  */
 export async function storeInstanceRoot(url: string, rootJson: string, cacheDir: string): Promise<void> {
   await verifyTufRoot(utf8Encode(rootJson), url);
-  writeCacheFile(cacheDir, cacheFileName(url, "root"), rootJson);
+  writeCacheFile(cacheDir, cacheFileName(normalizeRepositoryUrl(url), "root"), rootJson);
+}
+
+/** A repository URL as the cache keys it: without trailing slashes (`https://tuf.example/` is `https://tuf.example`). */
+export function normalizeRepositoryUrl(url: string): string {
+  return url.replace(/\/+$/, "");
 }
 
 /**

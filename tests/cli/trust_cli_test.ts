@@ -54,6 +54,9 @@ sharedTest(
       assert.deepEqual(trust.versions, { root: 15, timestamp: 762, snapshot: 165, targets: 14 });
       assert.equal(trust.timestampExpires, "2026-08-28T19:25:56.000Z");
       assert.equal(trust.ageSeconds, 0);
+      // The same repository with a trailing slash: the same cache entry, so no new request.
+      const slash = await runCli([...VERIFY, "--instance", `${server.url}/`, "--json"], env, NOW);
+      assert.equal(JSON.parse(slash.stdout).trust.source, "cache", slash.stderr);
       const requests = server.requests.length;
       const cached = await runCli(
         [...VERIFY, "--instance", server.url, "-v"],
