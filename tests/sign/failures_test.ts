@@ -128,6 +128,18 @@ describe("signing failures", () => {
     return { code, stderr, stdout };
   }
 
+  /** `sign --trusted-root TRUSTED_ROOT args...` with the default HTTP client. */
+  async function signWith(args: string[]): Promise<{ code: number; stderr: string }> {
+    let stderr = "";
+    const code = await main(["sign", "--trusted-root", trustedRoot, ...args], {
+      stdout: () => {},
+      stderr: (t) => (stderr += t),
+      env: {},
+      now: () => NOW,
+    });
+    return { code, stderr };
+  }
+
   function assertCleanFailure(run: { code: number; stderr: string; stdout: string }, pattern: RegExp) {
     assert.notEqual(run.code, 0);
     assert.match(run.stderr, pattern);
@@ -194,22 +206,13 @@ describe("signing failures", () => {
   it("a signing config with no valid service is a CONFIG error", async () => {
     const config = `${work}/future_config.json`;
     writeFileSync(config, signingConfig(refusing.url, "2099-01-01T00:00:00Z"));
-    let stderr = "";
-    const code = await main([
-      "sign",
-      "--trusted-root",
-      trustedRoot,
+    const { code, stderr } = await signWith([
       "--signing-config",
       config,
       "--identity-token",
       GOOD_TOKEN,
       artifact,
-    ], {
-      stdout: () => {},
-      stderr: (t) => (stderr += t),
-      env: {},
-      now: () => NOW,
-    });
+    ]);
     assert.equal(code, 1);
     assert.match(stderr, /^error: Signing config has no Fulcio \(caUrls\) service that is valid now/);
   });
@@ -227,22 +230,13 @@ describe("signing failures", () => {
     const before = refusing.hits;
     const config = `${work}/signing_config.json`;
     writeFileSync(config, signingConfig(refusing.url));
-    let stderr = "";
-    const code = await main([
-      "sign",
-      "--trusted-root",
-      trustedRoot,
+    const { code, stderr } = await signWith([
       "--signing-config",
       config,
       "--identity-token",
       GOOD_TOKEN,
       `${work}/missing.txt`,
-    ], {
-      stdout: () => {},
-      stderr: (t) => (stderr += t),
-      env: {},
-      now: () => NOW,
-    });
+    ]);
     assert.equal(code, 1);
     assert.match(stderr, /Cannot read input .*missing\.txt.*no such file/);
     assert.equal(refusing.hits, before);
