@@ -42,7 +42,21 @@ export interface TrustBundle {
   readonly targets: ReadonlyMap<string, Uint8Array>;
 }
 
-/** Serialises a trust bundle as JSON text (all metadata and targets base64, byte-exact). */
+/**
+ * Serialises a trust bundle as JSON text (all metadata and targets base64, byte-exact).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodeTrustBundle, parseTrustBundle } from "./trust_bundle.ts";
+ * const e = new Uint8Array([1]);
+ * const bundle = {
+ *   repositoryUrl: "https://tuf.example.com", fetchedAt: new Date(0), roots: [], timestamp: e, snapshot: e,
+ *   roles: new Map([["targets", e]]), targets: new Map(),
+ * };
+ * assert.deepEqual(parseTrustBundle(encodeTrustBundle(bundle), "x").timestamp, e);
+ * ```
+ */
 export function encodeTrustBundle(bundle: TrustBundle): string {
   const json = {
     mediaType: TRUST_BUNDLE_MEDIA_TYPE,
@@ -72,6 +86,13 @@ function readByteMap(value: unknown, path: string): Map<string, Uint8Array> {
  * @param what What the text is, for messages (a file name)
  * @returns The bundle's parts as bytes
  * @throws {ParseError} `TUF_BUNDLE_PARSE` when the text is not a complete trust bundle
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseTrustBundle } from "./trust_bundle.ts";
+ * assert.throws(() => parseTrustBundle('{"mediaType": "x"}', "trust.json"), /mediaType/);
+ * ```
  */
 export function parseTrustBundle(text: string, what: string): TrustBundle {
   let json: unknown;

@@ -38,12 +38,31 @@ export interface TrustInfo {
   readonly asOf: Date | undefined;
 }
 
-/** The age of the trust at `now`, in milliseconds; `undefined` when unknown. */
+/**
+ * The age of the trust at `now`, in milliseconds; `undefined` when unknown.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { embeddedTufTrust } from "./tuf_trust.ts";
+ * import { trustAgeMs } from "./trust_info.ts";
+ * assert.equal(trustAgeMs(embeddedTufTrust("production").info, new Date("2026-08-22T00:00:00Z")), 86400_000);
+ * ```
+ */
 export function trustAgeMs(info: TrustInfo, now: Date): number | undefined {
   return info.asOf === undefined ? undefined : Math.max(0, now.getTime() - info.asOf.getTime());
 }
 
-/** A duration for people: `3d 4h`, `5h 2m`, `40s`. */
+/**
+ * A duration for people: `3d 4h`, `5h 2m`, `40s`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeDuration } from "./trust_info.ts";
+ * assert.equal(describeDuration(90 * 60_000), "1h 30m");
+ * ```
+ */
 export function describeDuration(ms: number): string {
   const s = Math.floor(ms / 1000);
   const d = Math.floor(s / 86400);
@@ -96,7 +115,17 @@ export function describeTrust(info: TrustInfo, now: Date): string {
   return parts.join(", ");
 }
 
-/** The trust as plain JSON (dates as ISO strings, the age in seconds). */
+/**
+ * The trust as plain JSON (dates as ISO strings, the age in seconds).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { embeddedTufTrust } from "./tuf_trust.ts";
+ * import { trustInfoJson } from "./trust_info.ts";
+ * assert.equal(trustInfoJson(embeddedTufTrust("staging").info, new Date()).source, "embedded");
+ * ```
+ */
 export function trustInfoJson(info: TrustInfo, now: Date): Record<string, unknown> {
   const age = trustAgeMs(info, now);
   return {
@@ -125,6 +154,15 @@ export function trustInfoJson(info: TrustInfo, now: Date): Record<string, unknow
  * @param now The current time
  * @param maxAgeMs The largest age allowed
  * @throws {ConfigError} `TRUST_STALE` when the trust is older, or its age is unknown
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { embeddedTufTrust } from "./tuf_trust.ts";
+ * import { checkTrustAge } from "./trust_info.ts";
+ * const { info } = embeddedTufTrust("production");
+ * assert.throws(() => checkTrustAge(info, new Date("2027-01-01T00:00:00Z"), 30 * 86400_000), /older than/);
+ * ```
  */
 export function checkTrustAge(info: TrustInfo, now: Date, maxAgeMs: number): void {
   const age = trustAgeMs(info, now);

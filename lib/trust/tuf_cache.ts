@@ -69,7 +69,16 @@ function isPermissionDenied(e: unknown): boolean {
   return name === "NotCapable" || name === "PermissionDenied";
 }
 
-/** The cache file name of a repository's state (`kind` "state") or its bootstrap root ("root"). */
+/**
+ * The cache file name of a repository's state (`kind` "state") or its bootstrap root ("root").
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cacheFileName } from "./tuf_cache.ts";
+ * assert.match(cacheFileName("https://tuf-repo-cdn.sigstore.dev", "state"), /https%3A%2F%2Ftuf-repo-cdn.sigstore.dev.trust.json$/);
+ * ```
+ */
 export function cacheFileName(repositoryUrl: string, kind: "state" | "root"): string {
   return join("tuf", `${encodeURIComponent(repositoryUrl)}.${kind === "state" ? "trust.json" : "root.json"}`);
 }
@@ -81,6 +90,13 @@ export function cacheFileName(repositoryUrl: string, kind: "state" | "root"): st
  * @param name The file's name inside it (from {@linkcode cacheFileName})
  * @returns The file's text, or `undefined`
  * @throws {ConfigError} `TUF_CACHE` when the file exists but cannot be read
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readCacheFile } from "./tuf_cache.ts";
+ * assert.equal(readCacheFile("/nonexistent", "tuf/x.trust.json"), undefined);
+ * ```
  */
 export function readCacheFile(cacheDir: string, name: string): string | undefined {
   const path = join(cacheDir, name);
@@ -105,6 +121,17 @@ export function readCacheFile(cacheDir: string, name: string): string | undefine
  * @param replace Decides from the current text (or `undefined`) whether to replace it
  * @returns True when the file was written
  * @throws {ConfigError} `TUF_CACHE` when the cache cannot be written (it is left as it was)
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { readCacheFile, writeCacheFile } from "./tuf_cache.ts";
+ * const dir = mkdtempSync(`${tmpdir()}/cache-`);
+ * writeCacheFile(dir, "tuf/x.trust.json", "new");
+ * assert.equal(readCacheFile(dir, "tuf/x.trust.json"), "new");
+ * ```
  */
 export function writeCacheFile(
   cacheDir: string,

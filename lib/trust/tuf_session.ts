@@ -167,6 +167,13 @@ function matchesTarget(info: TufTargetInfo, bytes: Uint8Array): boolean {
  * @param what Where it is from, for messages
  * @throws {VerificationError} `TUF_SIGNATURE` when the root is not signed by itself
  * @throws {ParseError} `TUF_METADATA_PARSE` when it is not root metadata
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkRootMetadata } from "./tuf_session.ts";
+ * assert.throws(() => checkRootMetadata(new TextEncoder().encode("{}"), "root.json"), /root/);
+ * ```
  */
 export function checkRootMetadata(root: Uint8Array, what: string): void {
   try {
@@ -186,6 +193,17 @@ export function checkRootMetadata(root: Uint8Array, what: string): void {
  *   `TUF_HASH_MISMATCH` when metadata fails a TUF check
  * @throws {ParseError} `TUF_METADATA_PARSE` when metadata is malformed
  * @throws {NetworkError} `TUF_FETCH`, `TUF_TOO_LARGE` when a file cannot be fetched or is too large
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { embeddedDocument } from "./embedded.ts";
+ * import { createHttpTufSource } from "./tuf_source.ts";
+ * import { openTufSession } from "./tuf_session.ts";
+ * const trustedRoot = new TextEncoder().encode(embeddedDocument("production", "root.json"));
+ * const source = createHttpTufSource("http://127.0.0.1:9", { retries: 0 }); // nothing listens
+ * await assert.rejects(openTufSession({ trustedRoot, source, now: new Date() }), /TUF repository/);
+ * ```
  */
 export async function openTufSession(options: TufSessionOptions): Promise<TufSession> {
   const { source, now } = options;

@@ -49,7 +49,16 @@ export interface HttpTufSourceOptions {
   readonly retries?: number | undefined;
 }
 
-/** The published file name of a metadata request. */
+/**
+ * The published file name of a metadata request.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { metadataFileName } from "./tuf_source.ts";
+ * assert.equal(metadataFileName({ role: "registry.npmjs.org", version: 8 }), "8.registry.npmjs.org.json");
+ * ```
+ */
 export function metadataFileName(request: MetadataRequest): string {
   const name = `${encodeURIComponent(request.role)}.json`;
   return request.version === undefined ? name : `${request.version}.${name}`;
@@ -66,6 +75,13 @@ function joinUrl(base: string, path: string): string {
  * @param metadataUrl The repository's metadata base URL
  * @param options Targets URL, `fetch`, timeout and retries
  * @returns The source
+ *
+ * @example
+ * ```ts
+ * import { createHttpTufSource } from "./tuf_source.ts";
+ * const source = createHttpTufSource("https://tuf-repo-cdn.sigstore.dev", { timeoutMs: 5_000 });
+ * console.log(source.description);
+ * ```
  */
 export function createHttpTufSource(metadataUrl: string, options: HttpTufSourceOptions = {}): TufSource {
   const http = createHttpClient({
@@ -119,6 +135,18 @@ function rootVersion(bytes: Uint8Array): number | undefined {
  * @param bundle The parsed (unverified) bundle
  * @param description The bundle's file name, for messages
  * @returns The source
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createBundleTufSource } from "./tuf_source.ts";
+ * const e = new Uint8Array([1]);
+ * const source = createBundleTufSource({
+ *   repositoryUrl: "https://tuf.example.com", fetchedAt: new Date(0), roots: [], timestamp: e, snapshot: e,
+ *   roles: new Map([["targets", e]]), targets: new Map(),
+ * }, "trust.json");
+ * assert.equal(await source.metadata({ role: "root", version: 2 }, 1000), undefined);
+ * ```
  */
 export function createBundleTufSource(bundle: TrustBundle, description: string): TufSource {
   function limited(bytes: Uint8Array | undefined, maxBytes: number, what: string): Uint8Array | undefined {

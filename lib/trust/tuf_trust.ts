@@ -77,7 +77,16 @@ export interface TufTrustOptions {
   readonly timeoutMs?: number | undefined;
 }
 
-/** The public-good repository of an embedded instance, bootstrapped from its embedded TUF root. */
+/**
+ * The public-good repository of an embedded instance, bootstrapped from its embedded TUF root.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { publicTufRepository } from "./tuf_trust.ts";
+ * assert.equal(publicTufRepository("staging").url, "https://tuf-repo-cdn.sigstage.dev");
+ * ```
+ */
 export function publicTufRepository(instance: EmbeddedInstance): TufRepository {
   return {
     url: PUBLIC_TUF_REPOSITORIES[instance],
@@ -91,6 +100,13 @@ export function publicTufRepository(instance: EmbeddedInstance): TufRepository {
  * `trust-instance` ({@linkcode storeInstanceRoot}).
  *
  * @throws {ConfigError} `TUF_CACHE` when no root was stored for the URL
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { instanceTufRepository } from "./tuf_trust.ts";
+ * assert.throws(() => instanceTufRepository("https://tuf.example.com", "/nonexistent"), /trust-instance/);
+ * ```
  */
 export function instanceTufRepository(given: string, cacheDir: string): TufRepository {
   const url = normalizeRepositoryUrl(given);
@@ -112,13 +128,29 @@ export function instanceTufRepository(given: string, cacheDir: string): TufRepos
  * TUF root metadata signed by its own threshold of keys.
  *
  * @throws {VerificationError} `TUF_SIGNATURE` and {@linkcode ParseError} `TUF_METADATA_PARSE` for a bad root
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { storeInstanceRoot } from "./tuf_trust.ts";
+ * await assert.rejects(storeInstanceRoot("https://tuf.example.com", "{}", "/nonexistent"), /root/);
+ * ```
  */
 export async function storeInstanceRoot(url: string, rootJson: string, cacheDir: string): Promise<void> {
   await verifyTufRoot(utf8Encode(rootJson), url);
   writeCacheFile(cacheDir, cacheFileName(normalizeRepositoryUrl(url), "root"), rootJson);
 }
 
-/** A repository URL as the cache keys it: without trailing slashes (`https://tuf.example/` is `https://tuf.example`). */
+/**
+ * A repository URL as the cache keys it: without trailing slashes (`https://tuf.example/` is `https://tuf.example`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { normalizeRepositoryUrl } from "./tuf_trust.ts";
+ * assert.equal(normalizeRepositoryUrl("https://tuf.example.com/"), "https://tuf.example.com");
+ * ```
+ */
 export function normalizeRepositoryUrl(url: string): string {
   return url.replace(/\/+$/, "");
 }
@@ -130,6 +162,13 @@ export function normalizeRepositoryUrl(url: string): string {
  * @param root The root metadata
  * @param what Where it is from, for messages
  * @throws {VerificationError} `TUF_SIGNATURE` and {@linkcode ParseError} `TUF_METADATA_PARSE` for a bad root
+ *
+ * @example
+ * ```ts
+ * import { embeddedDocument } from "./embedded.ts";
+ * import { verifyTufRoot } from "./tuf_trust.ts";
+ * await verifyTufRoot(new TextEncoder().encode(embeddedDocument("production", "root.json")), "embedded");
+ * ```
  */
 export async function verifyTufRoot(root: Uint8Array, what: string): Promise<void> {
   const { checkRootMetadata } = await import("./tuf_session.ts");
@@ -225,7 +264,16 @@ function readCache(options: TufTrustOptions): { bundle: TrustBundle; location: s
   }
 }
 
-/** The embedded trust of a public-good instance, with its age. */
+/**
+ * The embedded trust of a public-good instance, with its age.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { embeddedTufTrust } from "./tuf_trust.ts";
+ * assert.equal(embeddedTufTrust("production").info.versions.root, 16);
+ * ```
+ */
 export function embeddedTufTrust(instance: EmbeddedInstance): TufTrust {
   const root = parseSigned(utf8Encode(embeddedDocument(instance, "root.json")), "root");
   return {
@@ -249,6 +297,14 @@ export function embeddedTufTrust(instance: EmbeddedInstance): TufTrust {
  * touches the network and loads no TUF code.
  *
  * @throws {ConfigError} `TUF_CACHE` when the cache is damaged, or a private instance has none
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { offlineTufTrust, publicTufRepository } from "./tuf_trust.ts";
+ * const trust = offlineTufTrust({ repository: publicTufRepository("production"), cacheDir: "/nonexistent" });
+ * assert.equal(trust.info.source, "embedded");
+ * ```
  */
 export function offlineTufTrust(options: Omit<TufTrustOptions, "now" | "fetch" | "timeoutMs">): TufTrust {
   const cached = readCache({ ...options, now: new Date(0) });
@@ -339,6 +395,14 @@ function saveToCache(bundle: TrustBundle, options: TufTrustOptions): string {
  * @throws {VerificationError} `TUF_*` when the repository fails a TUF check
  * @throws {NetworkError} `TUF_FETCH`, `TUF_TOO_LARGE` when the repository cannot be read
  * @throws {ConfigError} `TUF_CACHE` when the cache cannot be read or written
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { publicTufRepository, refreshTufTrust } from "./tuf_trust.ts";
+ * const repository = { ...publicTufRepository("production"), url: "http://127.0.0.1:9" }; // nothing listens
+ * await assert.rejects(refreshTufTrust({ repository, cacheDir: "/nonexistent", now: new Date() }), /127.0.0.1:9/);
+ * ```
  */
 export async function refreshTufTrust(options: TufTrustOptions): Promise<TufTrust & { bundle: TrustBundle }> {
   const cached = readCache(options)?.bundle;
@@ -354,6 +418,14 @@ export async function refreshTufTrust(options: TufTrustOptions): Promise<TufTrus
 /**
  * Online trust: the cache when its timestamp has not expired (no network
  * call), else a TUF refresh.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { onlineTufTrust, publicTufRepository } from "./tuf_trust.ts";
+ * const repository = { ...publicTufRepository("production"), url: "http://127.0.0.1:9" }; // nothing listens
+ * await assert.rejects(onlineTufTrust({ repository, cacheDir: "/nonexistent", now: new Date() }), /TUF repository/);
+ * ```
  */
 export async function onlineTufTrust(options: TufTrustOptions): Promise<TufTrust> {
   const cached = readCache(options);
@@ -375,6 +447,14 @@ export async function onlineTufTrust(options: TufTrustOptions): Promise<TufTrust
  * @returns The bundle's trust (source `trust-bundle`) and the verified state
  * @throws {ParseError} `TUF_BUNDLE_PARSE` when the file is not a complete bundle for this repository
  * @throws {VerificationError} `TUF_*` when its metadata fails a TUF check
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { publicTufRepository, verifyTrustBundle } from "./tuf_trust.ts";
+ * const options = { repository: publicTufRepository("production"), cacheDir: "/nonexistent", now: new Date() };
+ * await assert.rejects(verifyTrustBundle("{", "trust.json", options), /not valid JSON/);
+ * ```
  */
 export async function verifyTrustBundle(
   text: string,
@@ -408,6 +488,14 @@ export async function verifyTrustBundle(
  * Verifies a trust bundle and stores it as the cached state (`trust import`).
  *
  * @returns The trust now in the cache
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { importTrustBundle, publicTufRepository } from "./tuf_trust.ts";
+ * const options = { repository: publicTufRepository("production"), cacheDir: "/nonexistent", now: new Date() };
+ * await assert.rejects(importTrustBundle("[]", "trust.json", options), /Malformed trust bundle/);
+ * ```
  */
 export async function importTrustBundle(
   text: string,
@@ -423,13 +511,38 @@ export async function importTrustBundle(
  * Opens a TUF client session (the full TUF workflow over `options.source`),
  * loading the TUF code on demand. The TUF conformance client uses it; the
  * trust loaders above run the same session.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { embeddedDocument } from "./embedded.ts";
+ * import { createHttpTufSource } from "./tuf_source.ts";
+ * import { openTufClient } from "./tuf_trust.ts";
+ * const trustedRoot = new TextEncoder().encode(embeddedDocument("production", "root.json"));
+ * const source = createHttpTufSource("http://127.0.0.1:9", { retries: 0 }); // nothing listens
+ * await assert.rejects(openTufClient({ trustedRoot, source, now: new Date() }), /TUF repository/);
+ * ```
  */
 export async function openTufClient(options: TufSessionOptions): Promise<TufSession> {
   const { openTufSession } = await import("./tuf_session.ts");
   return await openTufSession(options);
 }
 
-/** The text of a trust bundle holding a verified state (`trust export`). */
+/**
+ * The text of a trust bundle holding a verified state (`trust export`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { exportTrustBundle } from "./tuf_trust.ts";
+ * const e = new Uint8Array();
+ * const text = exportTrustBundle({
+ *   repositoryUrl: "https://tuf.example.com", fetchedAt: new Date(0), roots: [], timestamp: e, snapshot: e,
+ *   roles: new Map([["targets", e]]), targets: new Map(),
+ * });
+ * assert.match(text, /trustbundle/);
+ * ```
+ */
 export function exportTrustBundle(bundle: TrustBundle): string {
   return encodeTrustBundle(bundle);
 }
