@@ -14,10 +14,13 @@
  */
 
 import { TrustedMetadataStore } from "tuf-js/dist/store.js";
-import { digest, type HashAlgorithm } from "../crypto/mod.ts";
-import { bytesEqual, decodeHex, encodeHex, utf8Decode } from "../encoding/mod.ts";
+import { digest } from "../crypto/mod.ts";
+import { encodeHex, utf8Decode } from "../encoding/mod.ts";
 import { type ErrorCode, NetworkError, ParseError, SigstoreError, VerificationError } from "../errors/mod.ts";
 import type { TufSource } from "./tuf_source.ts";
+import { matchesTarget, type TufTargetInfo } from "./tuf_target.ts";
+
+export type { TufTargetInfo } from "./tuf_target.ts";
 
 /** Upper bounds on metadata sizes when the referring role gives no length (tuf-js's defaults). */
 const MAX_BYTES = { root: 512_000, timestamp: 16_384, snapshot: 2_000_000, targets: 5_000_000 } as const;
@@ -48,16 +51,6 @@ export interface TufSessionOptions {
   readonly now: Date;
   /** Called with each metadata file as soon as it is trusted (role name, bytes) */
   readonly onTrusted?: ((role: string, bytes: Uint8Array) => void) | undefined;
-}
-
-/** A target as described by trusted targets metadata. */
-export interface TufTargetInfo {
-  /** The target path, such as `trusted_root.json` */
-  readonly path: string;
-  /** Its exact length in bytes */
-  readonly length: number;
-  /** Its hashes by algorithm name, hex */
-  readonly hashes: Readonly<Record<string, string>>;
 }
 
 /** Version and expiry of one trusted role. */
@@ -143,20 +136,6 @@ function tufError(step: string, source: TufSource, e: unknown): SigstoreError {
 
 function roleState(signed: { version: number; expires: string }): TufRoleState {
   return { version: signed.version, expires: new Date(signed.expires) };
-}
-
-const HASHES: Record<string, HashAlgorithm> = { sha256: "sha256", sha384: "sha384", sha512: "sha512" };
-
-/** True when `bytes` have the target's length and every listed hash (all must be supported). */
-function matchesTarget(info: TufTargetInfo, bytes: Uint8Array): boolean {
-  const entries = Object.entries(info.hashes);
-  if (bytes.length !== info.length || entries.length === 0) return false;
-  return entries.every(([name, hex]) => {
-    const algorithm = HASHES[name];
-    const expected = decodeHex(hex);
-    return algorithm !== undefined && expected !== undefined &&
-      bytesEqual(digest(algorithm, bytes), expected);
-  });
 }
 
 /**

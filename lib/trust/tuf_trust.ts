@@ -17,8 +17,7 @@
  * @module
  */
 
-import { digest } from "../crypto/mod.ts";
-import { encodeHex, utf8Decode, utf8Encode } from "../encoding/mod.ts";
+import { utf8Decode, utf8Encode } from "../encoding/mod.ts";
 import { ConfigError, ParseError, VerificationError } from "../errors/mod.ts";
 import { AS_OF } from "./_embedded_data.ts";
 import { embeddedDocument, type EmbeddedInstance } from "./embedded.ts";
@@ -26,6 +25,7 @@ import { encodeTrustBundle, parseTrustBundle, type TrustBundle } from "./trust_b
 import type { TrustInfo } from "./trust_info.ts";
 import { cacheFileName, readCacheFile, writeCacheFile } from "./tuf_cache.ts";
 import type { TufSession, TufSessionOptions } from "./tuf_session.ts";
+import { matchesTarget } from "./tuf_target.ts";
 import { createBundleTufSource, createHttpTufSource, type TufSource } from "./tuf_source.ts";
 
 /** The TUF repositories of the public-good instances. */
@@ -218,7 +218,7 @@ function infoOf(
 
 /**
  * The trust documents of an already verified bundle (the cache), checked by
- * length and sha256 against the targets metadata it holds. No TUF code runs.
+ * length and hashes against the targets metadata it holds. No TUF code runs.
  */
 function trustOf(bundle: TrustBundle, info: TrustInfo): TufTrust {
   const listed = new Map<string, { length: number; hashes: Record<string, string> }>();
@@ -233,7 +233,7 @@ function trustOf(bundle: TrustBundle, info: TrustInfo): TufTrust {
       if (!required) return undefined;
       throw new ConfigError("TUF_CACHE", `The trust in ${info.location} has no ${name}`);
     }
-    if (bytes.length !== target.length || encodeHex(digest("sha256", bytes)) !== target.hashes.sha256) {
+    if (!matchesTarget({ path: name, length: target.length, hashes: target.hashes }, bytes)) {
       throw new ConfigError("TUF_CACHE", `${name} in ${info.location} does not match its targets metadata`);
     }
     return utf8Decode(bytes);
