@@ -18,10 +18,9 @@ import { findRekorV1Entry } from "../sign/mod.ts";
 import { type ArtifactInput, verifyMessageSignature } from "../verify/mod.ts";
 import { parseCertificate } from "../x509/mod.ts";
 import { readDocument } from "./files.ts";
-import { UsageError } from "./io.ts";
+import { type CliIo, UsageError } from "./io.ts";
 import { quote } from "./safe_text.ts";
 import { selectRekorV1Urls } from "./trust_selection.ts";
-import type { CliIo } from "./io.ts";
 import { DETACHED, type Input, type Materials, type VerifyContext } from "./verify_command.ts";
 
 /** Reads a PEM certificate file: exactly one CERTIFICATE block; returns its DER. */

@@ -256,6 +256,31 @@ describe("a denied permission names the permission", () => {
       /^error: missing permission: env access to "SIGSTORE_[A-Z_]+" \(run deno with --allow-env\)\n$/,
     );
   });
+  it("Deno without --allow-net, where Rekor is needed: at once, naming the flag", () => {
+    const bundle = JSON.parse(readFileSync(BUNDLE, "utf8"));
+    writeFileSync(
+      `${work}/net.crt`,
+      `-----BEGIN CERTIFICATE-----\n${bundle.verificationMaterial.certificate.rawBytes}\n-----END CERTIFICATE-----\n`,
+    );
+    writeFileSync(`${work}/net.sig`, `${bundle.messageSignature.signature}\n`);
+    const start = Date.now();
+    const run = runProcess(["--allow-read", "--allow-env"], [
+      "verify",
+      "identity",
+      ...SIGNER,
+      "--certificate",
+      `${work}/net.crt`,
+      "--signature",
+      `${work}/net.sig`,
+      `${GENUINE}/artifact`,
+    ]);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /^FAIL: .*: Rekor \(POST https:\/\/rekor\.sigstore\.dev\/api\/v1\/log\/entries\/retrieve\) is not allowed: Requires net access to "rekor\.sigstore\.dev(:443)?", run again with the --allow-net flag\n$/,
+    );
+    assert.ok(Date.now() - start < 1500, "no retries (their backoff alone is 1.5 s)");
+  });
   it("the twin: with the permissions granted it verifies", () => {
     const run = runProcess(["--allow-read", "--allow-env"], [...VERIFY, `${GENUINE}/artifact`]);
     assert.equal(run.code, 0, run.stderr);
