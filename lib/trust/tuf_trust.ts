@@ -182,7 +182,7 @@ function parseSigned(bytes: Uint8Array, what: string): { version: number; expire
     if (typeof signed.version !== "number" || Number.isNaN(expires.getTime())) throw new Error("no version");
     return { version: signed.version, expires, raw: signed };
   } catch {
-    throw new ParseError("TUF_CACHE", `Cached TUF ${what} is malformed`);
+    throw new ConfigError("TUF_CACHE", `Cached TUF ${what} is malformed`);
   }
 }
 
