@@ -77,21 +77,55 @@ export { preAuthEncoding } from "./lib/bundle/mod.ts";
  *
  * @param bundle A parsed bundle.
  * @param artifact The artifact's bytes, or its digests.
- * @param options Trust root, signer policy (identity or key) and the current time.
+ * @param options Trust root, signer policy (identity or key), the current time
+ *   (default: the clock; the future-time check always runs) and the CT log
+ *   threshold (at least 1).
  * @returns A JSON-serialisable result naming the signer and the verified times.
  * @throws {VerificationError} with the failed step's code (`TLOG_INCLUSION_PROOF`, `CERT_CHAIN`, `SIGNATURE`, …).
- * @throws {PolicyError} when the signer is not the expected one.
+ * @throws {PolicyError} when the signer is not the expected one, or the policy
+ *   names no identity or issuer without `unsafeAnySubject` / `unsafeAnyIssuer`.
+ * @throws {ConfigError} `CONFIG` for an invalid `now` or a threshold below 1.
  *
- * @example
- * ```ts ignore
+ * @example A policy must name an issuer (or opt out by name)
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { embeddedTrustedRoot, parseBundleJson, verifyBundle } from "./mod.ts";
- * const result = await verifyBundle(parseBundleJson(bundleText), { kind: "bytes", bytes }, {
- *   trustedRoot: embeddedTrustedRoot(),
- *   signer: { kind: "identity", policy: { subject: { exact: id }, issuer, extensions: [] } },
+ *
+ * const bundle = parseBundleJson(
+ *   await Deno.readTextFile("testdata/genuine/java-bundle-v3-prod/bundle.sigstore.json"),
+ * );
+ * const bytes = await Deno.readFile("testdata/genuine/java-bundle-v3-prod/artifact");
+ * const trustedRoot = embeddedTrustedRoot("production");
+ * const subject = { exact: "appu@google.com" };
+ * const result = await verifyBundle(bundle, { kind: "bytes", bytes }, {
+ *   trustedRoot,
+ *   signer: { kind: "identity", policy: { subject, issuer: "https://accounts.google.com", extensions: [] } },
  * });
+ * assert.equal(result.signer.kind, "certificate");
+ * await assert.rejects(
+ *   verifyBundle(bundle, { kind: "bytes", bytes }, {
+ *     trustedRoot,
+ *     signer: { kind: "identity", policy: { subject, issuer: undefined, extensions: [] } },
+ *   }),
+ *   { code: "POLICY_ISSUER" },
+ * );
  * ```
  */
 export { verifyBundle } from "./lib/verify/mod.ts";
+
+/**
+ * Hashes a streamed artifact with every digest algorithm a bundle needs (one
+ * pass, constant memory) for `verifyBundle`; `isArtifactDigestEnough` says
+ * whether digests suffice (not for RSA or Ed25519 message signatures).
+ *
+ * @example
+ * ```ts ignore
+ * import { digestArtifactStream, verifyBundle } from "./mod.ts";
+ * const artifact = await digestArtifactStream(file.stream(), { bundle, signer });
+ * const result = await verifyBundle(bundle, artifact, { trustedRoot, signer, now: new Date() });
+ * ```
+ */
+export { digestArtifactStream, isArtifactDigestEnough } from "./lib/verify/mod.ts";
 
 /**
  * The embedded TrustedRoot of the public-good production or staging instance.
@@ -172,7 +206,12 @@ export { parseClientTrustConfigJson } from "./lib/trust/mod.ts";
 export { githubPolicy } from "./lib/policy/mod.ts";
 
 /**
- * Checks a certificate against an identity policy.
+ * Checks a certificate against an identity policy: the SAN (exact, or an
+ * anchored regex), the OIDC issuer (the certificate's `.1.1` and `.1.8`
+ * extensions must agree) and Fulcio claims. A policy without a subject or an
+ * issuer is refused unless `unsafeAnySubject` / `unsafeAnyIssuer` is set.
+ *
+ * @throws {PolicyError} `POLICY_IDENTITY`, `POLICY_ISSUER` or `POLICY_EXTENSION`.
  *
  * @example
  * ```ts ignore
@@ -204,21 +243,35 @@ export {
 } from "./lib/errors/mod.ts";
 
 /**
- * Runs the `sigstore-ts` command line with injected I/O; returns the exit code.
+ * The codes each error class accepts, one list per class: a constructor
+ * refuses a code from another class's list.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { main } from "./mod.ts";
- * let out = "";
- * const code = await main(["--version"], { stdout: (t) => (out += t), stderr: () => {}, env: {}, now: () => new Date() });
- * assert.equal(code, 0);
- * assert.match(out, /^sigstore-ts /);
+ * import { PARSE_ERROR_CODES, VERIFICATION_ERROR_CODES } from "./mod.ts";
+ * assert.ok(PARSE_ERROR_CODES.includes("BUNDLE_PARSE"));
+ * assert.ok(!VERIFICATION_ERROR_CODES.some((c) => (PARSE_ERROR_CODES as readonly string[]).includes(c)));
  * ```
  */
-export { main } from "./lib/cli/mod.ts";
+export {
+  CONFIG_ERROR_CODES,
+  NETWORK_ERROR_CODES,
+  PARSE_ERROR_CODES,
+  POLICY_ERROR_CODES,
+  SIGSTORE_ERROR_CODES,
+  VERIFICATION_ERROR_CODES,
+} from "./lib/errors/mod.ts";
 
-export type { ErrorCode } from "./lib/errors/mod.ts";
+export type {
+  ConfigErrorCode,
+  ErrorCode,
+  NetworkErrorCode,
+  ParseErrorCode,
+  PolicyErrorCode,
+  SigstoreErrorCode,
+  VerificationErrorCode,
+} from "./lib/errors/mod.ts";
 export type {
   Bundle,
   BundleParts,
@@ -246,12 +299,12 @@ export type {
 } from "./lib/policy/mod.ts";
 export type {
   ArtifactInput,
+  ArtifactStreamOptions,
   SignerPolicy,
   VerificationResult,
   VerifiedTime,
   VerifyOptions,
 } from "./lib/verify/mod.ts";
-export type { CliIo, SignDependencies } from "./lib/cli/mod.ts";
 export type { Certificate, Extension } from "./lib/x509/mod.ts";
 
 /**
@@ -284,17 +337,20 @@ export { createSigner } from "./lib/sign/mod.ts";
  * out-of-band, device flow). The token is never printed or logged.
  *
  * @example
+ * The runtime services (HTTP, environment variables, browser, loopback
+ * server, prompt) are passed in as an {@linkcode OidcEnvironment}; the
+ * Node-API one is `createNodeOidcEnvironment` from
+ * `jsr:@sigstore-ts/sigstore/oidc/node`, kept out of this module so that the
+ * library loads no `node:http`, `node:child_process` or `node:readline`.
+ *
+ * @example
  * ```ts ignore
- * import { createNodeOidcEnvironment, getIdentityToken } from "./mod.ts";
+ * import { getIdentityToken } from "@sigstore-ts/sigstore";
+ * import { createNodeOidcEnvironment } from "@sigstore-ts/sigstore/oidc/node";
  * const { token, claims } = await getIdentityToken({ issuerUrl: "https://oauth2.sigstore.dev/auth" }, createNodeOidcEnvironment());
  * ```
  */
-export {
-  createNodeOidcEnvironment,
-  decodeIdentityToken,
-  getIdentityToken,
-  identityOf,
-} from "./lib/oidc/mod.ts";
+export { decodeIdentityToken, getIdentityToken, identityOf } from "./lib/oidc/mod.ts";
 
 /**
  * The embedded SigningConfig of production or staging (optionally the Rekor v2 one).
@@ -344,7 +400,6 @@ export type {
   IdentityClaims,
   IdentityToken,
   LoopbackServer,
-  NodeOidcEnvironmentOptions,
   OidcEnvironment,
   TokenIdentity,
   TokenSource,
@@ -380,7 +435,7 @@ export {
   publicTufRepository,
   refreshTufTrust,
   resolveCacheDir,
-} from "./lib/trust/mod.ts";
+} from "./lib/trust/tuf_trust.ts";
 
 /**
  * Trust bundles for air-gapped machines: `exportTrustBundle` writes a
@@ -396,7 +451,7 @@ export {
  * await assert.rejects(verifyTrustBundle("{", "bundle.json", options), /not valid JSON/);
  * ```
  */
-export { exportTrustBundle, importTrustBundle, verifyTrustBundle } from "./lib/trust/mod.ts";
+export { exportTrustBundle, importTrustBundle, verifyTrustBundle } from "./lib/trust/tuf_trust.ts";
 
 /**
  * How the trust in use is reported: one line, or JSON with its age; and the
@@ -410,7 +465,8 @@ export { exportTrustBundle, importTrustBundle, verifyTrustBundle } from "./lib/t
  * assert.throws(() => checkTrustAge(info, new Date("2027-01-01T00:00:00Z"), 86400_000), /older than/);
  * ```
  */
-export { checkTrustAge, describeTrust, embeddedTufTrust, trustInfoJson } from "./lib/trust/mod.ts";
+export { checkTrustAge, describeTrust, trustInfoJson } from "./lib/trust/mod.ts";
+export { embeddedTufTrust } from "./lib/trust/tuf_trust.ts";
 
 export type {
   CacheEnvironment,

@@ -20,7 +20,8 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import { join } from "node:path";
 import process from "node:process";
 import { parseArgs } from "node:util";
-import { createHttpTufSource, openTufClient, verifyTufRoot } from "../lib/trust/mod.ts";
+import { createHttpTufSource } from "../lib/trust/mod.ts";
+import { openTufClient, verifyTufRoot } from "../lib/trust/tuf_trust.ts";
 
 function fail(message: string): never {
   console.error(`tuf-conformance-client: ${message}`);

@@ -14,6 +14,12 @@ import {
   type CertificateAuthority,
   describePeriod,
   describeTrust,
+  type TransparencyLogInstance,
+  type TrustedRoot,
+  trustInfoJson,
+  type ValidityPeriod,
+} from "../trust/mod.ts";
+import {
   exportTrustBundle,
   importTrustBundle,
   normalizeRepositoryUrl,
@@ -21,11 +27,7 @@ import {
   refreshTufTrust,
   resolveCacheDir,
   storeInstanceRoot,
-  type TransparencyLogInstance,
-  type TrustedRoot,
-  trustInfoJson,
-  type ValidityPeriod,
-} from "../trust/mod.ts";
+} from "../trust/tuf_trust.ts";
 import { readDocument } from "./files.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { writeFilesAtomically } from "./outputs.ts";

@@ -16,27 +16,29 @@
  * @module
  */
 
-import { ConfigError, SigstoreError } from "../errors/mod.ts";
+import { ConfigError, type ErrorCode, SigstoreError } from "../errors/mod.ts";
 import {
   checkTrustAge,
   describeDuration,
   describeTrust,
-  instanceTufRepository,
-  offlineTufTrust,
-  onlineTufTrust,
   parseClientTrustConfigJson,
   parseSigningConfigJson,
   parseTrustedRootJson,
-  publicTufRepository,
-  resolveCacheDir,
   type SigningConfig,
   trustAgeMs,
   type TrustedRoot,
   type TrustInfo,
   type TufRepository,
   type TufTrust,
-  verifyTrustBundle,
 } from "../trust/mod.ts";
+import {
+  instanceTufRepository,
+  offlineTufTrust,
+  onlineTufTrust,
+  publicTufRepository,
+  resolveCacheDir,
+  verifyTrustBundle,
+} from "../trust/tuf_trust.ts";
 import { readDocument } from "./files.ts";
 import { type CliIo, UsageError } from "./io.ts";
 import { oneLine } from "./safe_text.ts";
@@ -115,7 +117,13 @@ function refreshFailure(
     fallback = "and there is no trust to use with --offline";
   }
   const message = `Cannot refresh the trust from ${repository.url} (${fallback}): ${e.message}`;
-  return new (e.constructor as typeof SigstoreError)(e.code, message, { cause: e });
+  // The same class and code, so callers and -v see what failed; only the message gains the context.
+  const same = e.constructor as new (
+    code: ErrorCode,
+    message: string,
+    options: { cause: unknown },
+  ) => SigstoreError;
+  return new same(e.code, message, { cause: e });
 }
 
 function tufSelected(trust: TufTrust): SelectedTrust {
@@ -127,6 +135,12 @@ function tufSelected(trust: TufTrust): SelectedTrust {
     },
     info: trust.info,
   };
+}
+
+/** A runtime permission that was not granted (Deno's `--allow-read`, `--allow-sys`, …). */
+function isPermissionDenied(e: unknown): boolean {
+  const name = (e as { name?: string })?.name;
+  return name === "NotCapable" || name === "PermissionDenied";
 }
 
 /** Refuses more than one instance or trust source; returns the one given, if any. */
@@ -203,21 +217,41 @@ export async function selectTrust(flags: TrustFlags, io: CliIo): Promise<Selecte
       info: fileInfo(flags["trust-config"]),
     };
   } else {
-    const cacheDir = resolveCacheDir(io.env);
-    const repository = selectRepository(flags, cacheDir);
-    const options = { repository, cacheDir, now };
+    // Without the network, a cache the runtime gives no access to (least-privilege `deno run`:
+    // read access to the inputs only) is treated as absent: the embedded trust is used, and the
+    // age warning below names it.
+    const withoutNetwork = flags.offline === true || flags["trust-bundle"] !== undefined;
+    const publicInstance = flags.instance === undefined;
+    let cacheDir: string | undefined;
+    try {
+      cacheDir = resolveCacheDir(io.env);
+    } catch (e) {
+      if (!(withoutNetwork && publicInstance)) throw e;
+    }
+    const repository = selectRepository(flags, cacheDir ?? "");
+    const load = async (dir: string | undefined): Promise<TufTrust> => {
+      const options = { repository, cacheDir: dir, now };
+      if (flags["trust-bundle"] !== undefined) {
+        const path = flags["trust-bundle"];
+        return await verifyTrustBundle(readDocument(path, "trust bundle"), path, options);
+      }
+      return offlineTufTrust(options);
+    };
     let trust: TufTrust;
-    if (flags["trust-bundle"] !== undefined) {
-      const path = flags["trust-bundle"];
-      trust = await verifyTrustBundle(readDocument(path, "trust bundle"), path, options);
-    } else if (flags.offline) {
-      trust = offlineTufTrust(options);
+    if (withoutNetwork) {
+      try {
+        trust = await load(cacheDir);
+      } catch (e) {
+        if (!(publicInstance && cacheDir !== undefined && isPermissionDenied(e))) throw e;
+        trust = await load(undefined);
+      }
     } else {
+      const options = { repository, cacheDir: cacheDir!, now }; // resolveCacheDir threw unless offline
       try {
         trust = await onlineTufTrust(options);
       } catch (e) {
         if (e instanceof SigstoreError && e.code !== "TUF_CACHE") {
-          throw refreshFailure(e, repository, cacheDir, now);
+          throw refreshFailure(e, repository, options.cacheDir, now);
         }
         throw e;
       }

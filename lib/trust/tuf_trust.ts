@@ -14,6 +14,10 @@
  *   bootstrap root, against the local clock, and never older than the
  *   cached state (rollback).
  *
+ * This is a runtime edge (it reads and writes the cache): lib/cli imports it
+ * directly; lib/trust/mod.ts exports only its types, so the browser-safe
+ * verify entry never loads it.
+ *
  * @module
  */
 
@@ -26,6 +30,8 @@ import type { TrustInfo } from "./trust_info.ts";
 import { cacheFileName, readCacheFile, writeCacheFile } from "./tuf_cache.ts";
 import type { TufSession, TufSessionOptions } from "./tuf_session.ts";
 import { matchesTarget } from "./tuf_target.ts";
+export { resolveCacheDir } from "./tuf_cache.ts";
+export type { CacheEnvironment } from "./tuf_cache.ts";
 import { createBundleTufSource, createHttpTufSource, type TufSource } from "./tuf_source.ts";
 
 /** The TUF repositories of the public-good instances. */
@@ -67,8 +73,8 @@ export interface TufTrust {
 export interface TufTrustOptions {
   /** The repository */
   readonly repository: TufRepository;
-  /** The cache directory (from `resolveCacheDir`) */
-  readonly cacheDir: string;
+  /** The cache directory (from `resolveCacheDir`); `undefined` to read no cache (writing then fails) */
+  readonly cacheDir: string | undefined;
   /** The current time: the reference time of every TUF expiry check */
   readonly now: Date;
   /** The `fetch` to use; default the global one */
@@ -247,6 +253,7 @@ function trustOf(bundle: TrustBundle, info: TrustInfo): TufTrust {
 }
 
 function readCache(options: TufTrustOptions): { bundle: TrustBundle; location: string } | undefined {
+  if (options.cacheDir === undefined) return undefined;
   const name = cacheFileName(options.repository.url, "state");
   const text = readCacheFile(options.cacheDir, name);
   if (text === undefined) return undefined;
@@ -372,6 +379,9 @@ async function updateFrom(
 }
 
 function saveToCache(bundle: TrustBundle, options: TufTrustOptions): string {
+  if (options.cacheDir === undefined) {
+    throw new ConfigError("TUF_CACHE", "No trust cache directory to write to");
+  }
   const name = cacheFileName(options.repository.url, "state");
   const timestampVersion = parseSigned(bundle.timestamp, "timestamp").version;
   writeCacheFile(options.cacheDir, name, encodeTrustBundle(bundle), (current) => {

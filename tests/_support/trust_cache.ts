@@ -11,13 +11,8 @@
  */
 
 import { mkdirSync, writeFileSync } from "node:fs";
-import {
-  embeddedDocument,
-  type EmbeddedInstance,
-  exportTrustBundle,
-  PUBLIC_TUF_REPOSITORIES,
-  SIGSTORE_TARGETS,
-} from "../../lib/trust/mod.ts";
+import { embeddedDocument, type EmbeddedInstance } from "../../lib/trust/mod.ts";
+import { exportTrustBundle, PUBLIC_TUF_REPOSITORIES, SIGSTORE_TARGETS } from "../../lib/trust/tuf_trust.ts";
 import { createTestRepository } from "../trust/_tuf_repo.ts";
 
 /** Writes fresh production and staging trust into the cache directory `dir`. */

@@ -10,7 +10,7 @@
 
 import { readFileSync } from "node:fs";
 import process from "node:process";
-import { refreshTufTrust } from "../../lib/trust/mod.ts";
+import { refreshTufTrust } from "../../lib/trust/tuf_trust.ts";
 
 const [url, rootFile, cacheDir, now, rounds] = process.argv.slice(2);
 const repository = { url: url!, bootstrapRoot: new Uint8Array(readFileSync(rootFile!)), instance: undefined };

@@ -10,15 +10,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { embeddedDocument, type TufRepository } from "../../lib/trust/mod.ts";
 import {
-  embeddedDocument,
   exportTrustBundle,
   importTrustBundle,
   offlineTufTrust,
   refreshTufTrust,
-  type TufRepository,
   verifyTrustBundle,
-} from "../../lib/trust/mod.ts";
+} from "../../lib/trust/tuf_trust.ts";
 import { createTestRepository } from "./_tuf_repo.ts";
 import { serveFiles } from "./_tuf_server.ts";
 

@@ -10,12 +10,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import {
-  embeddedDocument,
-  offlineTufTrust,
-  refreshTufTrust,
-  type TufRepository,
-} from "../../lib/trust/mod.ts";
+import { embeddedDocument, type TufRepository } from "../../lib/trust/mod.ts";
+import { offlineTufTrust, refreshTufTrust } from "../../lib/trust/tuf_trust.ts";
 import { createTestRepository, newKey, type TestRepository } from "./_tuf_repo.ts";
 import { serveFiles, type TufServer } from "./_tuf_server.ts";
 

@@ -10,15 +10,14 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createHttpTufSource, type TufRepository } from "../../lib/trust/mod.ts";
 import {
-  createHttpTufSource,
   offlineTufTrust,
   onlineTufTrust,
   openTufClient,
   publicTufRepository,
   refreshTufTrust,
-  type TufRepository,
-} from "../../lib/trust/mod.ts";
+} from "../../lib/trust/tuf_trust.ts";
 import {
   publishedLayout,
   serveFiles,
