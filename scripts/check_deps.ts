@@ -43,6 +43,8 @@ const ALLOWED: Record<string, string[]> = {
 /** Runtime edge files outside their folder's mod.ts, and the folders that may import each. */
 const RUNTIME_EDGES: Record<string, string[]> = {
   "oidc/node_environment.ts": ["cli"],
+  // The trust loaders: refresh over TUF, the cache on disk (node:fs), trust bundles.
+  "trust/tuf_trust.ts": ["cli"],
 };
 
 /** npm packages and the one folder allowed to import each. */

@@ -15,6 +15,9 @@ import { describe, it } from "node:test";
 import { CONFORMANCE_DIR, noteConformanceSkipped } from "./_support/paths.ts";
 import { runCli } from "./_support/cli.ts";
 
+/** A time at which the embedded trust (as of 2026-08-21) is less than 30 days old: no age warning. */
+const EMBEDDED_FRESH = new Date("2026-09-01T00:00:00Z");
+
 const DEFAULT_IDENTITY =
   "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
 const DEFAULT_ISSUER = "https://token.actions.githubusercontent.com";
@@ -33,9 +36,10 @@ if (CONFORMANCE_DIR === undefined) {
       const artifact = existsSync(`${dir}/artifact`) ? `${dir}/artifact` : `${assets}/a.txt`;
       const read = (f: string, fallback: string) =>
         existsSync(`${dir}/${f}`) ? readFileSync(`${dir}/${f}`, "utf8").trim() : fallback;
+      // Cases without their own trusted root use the embedded production one, offline.
       const trustArgs = existsSync(`${dir}/trusted_root.json`)
         ? ["--trusted-root", `${dir}/trusted_root.json`]
-        : [];
+        : ["--offline"];
       const signerArgs = existsSync(`${dir}/key.pub`) ? ["--key", `${dir}/key.pub`] : [
         "--certificate-identity",
         read("identity", DEFAULT_IDENTITY),
@@ -47,14 +51,18 @@ if (CONFORMANCE_DIR === undefined) {
         : "sha256:" + "0".repeat(64);
       for (const [mode, input] of [["PATH", artifact], ["DIGEST", digest]] as const) {
         it(`verify-bundle ${mustFail ? "rejects" : "accepts"} ${name} (${mode})`, async () => {
-          const run = await runCli([
-            "verify-bundle",
-            "--bundle",
-            `${dir}/bundle.sigstore.json`,
-            ...signerArgs,
-            ...trustArgs,
-            input,
-          ]);
+          const run = await runCli(
+            [
+              "verify-bundle",
+              "--bundle",
+              `${dir}/bundle.sigstore.json`,
+              ...signerArgs,
+              ...trustArgs,
+              input,
+            ],
+            {},
+            EMBEDDED_FRESH,
+          );
           if (mustFail) {
             assert.notEqual(run.code, 0, `expected rejection, got: ${run.stderr}`);
             assert.match(run.stderr, /^(FAIL: .+|error: .+)\n/);

@@ -62,7 +62,7 @@ export async function detachedBundle(
       "Detached verification needs a sha256: digest (Rekor records the artifact's sha256)",
     );
   }
-  const urls = selectRekorV1Urls(ctx.flags, DETACHED);
+  const urls = selectRekorV1Urls(ctx.trust, DETACHED);
   const certificate = readCertificateFile(materials.certificate);
   const signature = readSignatureFile(materials.signature);
   const key = parsePublicKey(parseCertificate(certificate).publicKeyInfo);

@@ -3,7 +3,8 @@
  * `verify-bundle`: verifies one or more inputs (files, pipes, `-` for
  * standard input, or `sha256:` digests) against their bundles, or one input
  * against a detached `--certificate` and `--signature` whose log entry is
- * looked up in the instance's Rekor, printing `OK: INPUT` or
+ * looked up in the instance's Rekor, with the trust `selectTrust` picks
+ * (lib/cli/trust_selection.ts), printing `OK: INPUT` or
  * `FAIL: INPUT: reason` per input on stderr and, with `--json`, a result
  * object on stdout.
  *
@@ -23,19 +24,19 @@ import {
   type VerificationResult,
   verifyBundle,
 } from "../verify/mod.ts";
-import type { TrustedRoot } from "../trust/mod.ts";
+import { type TrustedRoot, trustInfoJson } from "../trust/mod.ts";
 import { isFile, type ReadArtifact, readArtifactFile, readArtifactStream, readDocument } from "./files.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { describeFailure } from "./report.ts";
 import { oneLine, quote } from "./safe_text.ts";
 import type { SignDependencies } from "./sign_command.ts";
-import { checkRekorSource, selectTrustedRoot } from "./trust_selection.ts";
+import { checkRekorSource, type SelectedTrust, selectTrust, type TrustFlags } from "./trust_selection.ts";
 
 /** What detached verification is called in messages. */
 export const DETACHED = "Detached verification (--certificate and --signature)";
 
 /** Flags of the verify commands (after env defaults). */
-export interface VerifyFlags {
+export interface VerifyFlags extends TrustFlags {
   readonly bundle?: string | undefined;
   readonly certificate?: string | undefined;
   readonly signature?: string | undefined;
@@ -48,11 +49,6 @@ export interface VerifyFlags {
   readonly repository?: string | undefined;
   readonly ref?: string | undefined;
   readonly json?: boolean | undefined;
-  readonly verbose?: boolean | undefined;
-  readonly offline?: boolean | undefined;
-  readonly staging?: boolean | undefined;
-  readonly "trust-config"?: string | undefined;
-  readonly "trusted-root"?: string | undefined;
 }
 
 const DIGEST_INPUT = /^(sha256|sha384|sha512):(.*)$/;
@@ -237,6 +233,8 @@ async function readInput(
 /** What verifying one input needs besides the input itself. */
 export interface VerifyContext {
   readonly signer: SignerPolicy;
+  /** The trust in use (its signing config names the instance's Rekor) */
+  readonly trust: SelectedTrust;
   readonly trustedRoot: TrustedRoot;
   readonly now: Date;
   readonly flags: VerifyFlags;
@@ -282,8 +280,10 @@ export async function runVerify(
   const inputs = positionals.map(parseInput);
   const plans = planMaterials(inputs, flags);
   const signer = signerPolicy(command, flags);
-  const trustedRoot = selectTrustedRoot(flags);
-  const ctx: VerifyContext = { signer, trustedRoot, now: io.now(), flags, io, deps };
+  // Every usage error is reported above, before the trust refresh may touch the network.
+  const trust = await selectTrust(flags, io);
+  const now = io.now();
+  const ctx: VerifyContext = { signer, trust, trustedRoot: trust.trustedRoot, now, flags, io, deps };
   const results: unknown[] = [];
   let failed = 0;
   for (let i = 0; i < inputs.length; i++) {
@@ -309,6 +309,9 @@ export async function runVerify(
       });
     }
   }
-  if (flags.json) io.stdout(`${JSON.stringify({ verified: failed === 0, results }, null, 2)}\n`);
+  if (flags.json) {
+    const trustJson = trustInfoJson(trust.info, now);
+    io.stdout(`${JSON.stringify({ verified: failed === 0, trust: trustJson, results }, null, 2)}\n`);
+  }
   return failed === 0 ? EXIT.OK : EXIT.FAILED;
 }

@@ -28,3 +28,16 @@ export function noteConformanceSkipped(what: string): void {
     `SKIPPED ${what}: conformance assets not found (set CONFORMANCE_DIR or place them at ../shared/conformance)`,
   );
 }
+
+/** `verify identity` of a genuine production bundle (sigstore-java's v0.3 test bundle), as CLI arguments. */
+export const GENUINE_VERIFY_ARGS: readonly string[] = [
+  "verify",
+  "identity",
+  "--bundle",
+  `${TESTDATA}/genuine/java-bundle-v3-prod/bundle.sigstore.json`,
+  "--cert-identity",
+  "appu@google.com",
+  "--cert-oidc-issuer",
+  "https://accounts.google.com",
+  `${TESTDATA}/genuine/java-bundle-v3-prod/artifact`,
+];
