@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { CONFORMANCE_DIR, noteConformanceSkipped } from "./_support/paths.ts";
+import { CONFORMANCE_DIR, conformanceUnavailable } from "./_support/paths.ts";
 import { runCli } from "./_support/cli.ts";
 
 const DEFAULT_IDENTITY =
@@ -20,7 +20,7 @@ const DEFAULT_IDENTITY =
 const DEFAULT_ISSUER = "https://token.actions.githubusercontent.com";
 
 if (CONFORMANCE_DIR === undefined) {
-  noteConformanceSkipped("tests/conformance_test.ts (140 conformance verifications)");
+  conformanceUnavailable("tests/conformance_test.ts (140 conformance verifications)");
 } else {
   const assets = `${CONFORMANCE_DIR}/assets/bundle-verify`;
   const cases = readdirSync(assets, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)

@@ -18,7 +18,7 @@ import { parseTrustedRoot } from "../../lib/trust/mod.ts";
 import { parsePublicKey } from "../../lib/crypto/mod.ts";
 import { decodePem } from "../../lib/encoding/mod.ts";
 import { type SignerPolicy, verifyBundle } from "../../lib/verify/mod.ts";
-import { CONFORMANCE_DIR, noteConformanceSkipped } from "../_support/paths.ts";
+import { CONFORMANCE_DIR, conformanceUnavailable } from "../_support/paths.ts";
 
 const IDENTITY =
   "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
@@ -73,7 +73,7 @@ async function outcome(caseName: string, m: Mutation = {}): Promise<string> {
 }
 
 if (CONFORMANCE_DIR === undefined) {
-  noteConformanceSkipped("tests/verify/checks_test.ts");
+  conformanceUnavailable("tests/verify/checks_test.ts");
 } else {
   const tle = (b: Json) => b.verificationMaterial.tlogEntries[0];
   describe("verifyBundle() each check, alone", () => {
