@@ -28,7 +28,7 @@ export const PREFER_PRECOMPUTED_ECDSA: boolean =
 /** Uses of a key before its table is built. */
 const PRECOMPUTE_AFTER = 2;
 const uses = new Map<string, number>();
-const points = new Map<string, ReturnType<Curve["Point"]["fromBytes"]>>();
+const verifiers = new Map<string, TableVerifier>();
 
 /**
  * Returns a verifier for `point` if the key has been used often enough to
@@ -38,21 +38,33 @@ export function precomputedVerifier(
   curve: CurveName,
   id: string,
   point: Uint8Array,
-): ((data: Uint8Array, derSignature: Uint8Array, hash: HashAlgorithm) => boolean) | undefined {
+): TableVerifier | undefined {
   if (!PREFER_PRECOMPUTED_ECDSA) return undefined;
-  let P = points.get(id);
-  if (P === undefined) {
+  let verify = verifiers.get(id);
+  if (verify === undefined) {
     const n = (uses.get(id) ?? 0) + 1;
     if (uses.size > 1000) uses.clear();
     uses.set(id, n);
     if (n <= PRECOMPUTE_AFTER) return undefined;
-    P = CURVES[curve].Point.fromBytes(point);
-    P.precompute(8);
-    if (points.size > 64) points.clear();
-    points.set(id, P);
+    verify = tableVerifier(curve, point);
+    if (verifiers.size > 64) verifiers.clear();
+    verifiers.set(id, verify);
   }
-  const Q = P;
+  return verify;
+}
+
+/** Verifies a DER ECDSA signature over `data` hashed with `hash`; `false` on any failure. */
+export type TableVerifier = (data: Uint8Array, derSignature: Uint8Array, hash: HashAlgorithm) => boolean;
+
+/**
+ * Builds the precomputed table for one public key (an uncompressed or
+ * compressed point on `curve`) and returns its verifier. Throws if the point
+ * is not on the curve.
+ */
+export function tableVerifier(curve: CurveName, point: Uint8Array): TableVerifier {
   const c = CURVES[curve];
+  const Q = c.Point.fromBytes(point);
+  Q.precompute(8);
   return (data, derSignature, hash) => {
     try {
       const sig = c.Signature.fromBytes(derSignature, "der");
