@@ -16,7 +16,7 @@ import {
   verifyPrehashedSignature,
   verifySignature,
 } from "../crypto/mod.ts";
-import { bytesEqual, encodeHex } from "../encoding/mod.ts";
+import { bytesEqual, describeBytes, encodeHex, quote } from "../encoding/mod.ts";
 import { VerificationError } from "../errors/mod.ts";
 import type { ArtifactInput } from "./types.ts";
 
@@ -69,7 +69,7 @@ export function verifyMessageDigest(content: MessageSignature, artifact: Artifac
   if (alg === undefined) {
     throw new VerificationError(
       "ARTIFACT_DIGEST",
-      `Unsupported message digest algorithm ${JSON.stringify(hint.algorithm)}`,
+      `Unsupported message digest algorithm ${quote(hint.algorithm)}`,
     );
   }
   const actual = artifactDigest(artifact, alg);
@@ -78,7 +78,7 @@ export function verifyMessageDigest(content: MessageSignature, artifact: Artifac
     throw new VerificationError(
       "ARTIFACT_DIGEST",
       `Artifact digest does not match the bundle: bundle says ${alg}:${
-        encodeHex(hint.digest)
+        describeBytes(hint.digest)
       }, artifact is ${alg}:${encodeHex(actual)}`,
     );
   }
@@ -147,7 +147,7 @@ export async function verifyDsse(
   if (!bytesEqual(digest("sha256", content.payload), sha256)) {
     throw new VerificationError(
       "ARTIFACT_DIGEST",
-      `DSSE payload of type ${JSON.stringify(content.payloadType)} is not the artifact (sha256 differs)`,
+      `DSSE payload of type ${quote(content.payloadType)} is not the artifact (sha256 differs)`,
     );
   }
   return { predicateType: undefined };

@@ -9,6 +9,11 @@ export { verifyBundle } from "./verify_bundle.ts";
 export { requiredDigestAlgorithms } from "./artifact.ts";
 export { resolveSigner } from "./signer.ts";
 export { verifySigningCertificate } from "./signing_certificate.ts";
+export { verifyTimestamps } from "./timestamps.ts";
+export type { SigningTime } from "./timestamps.ts";
+export { verifyTlogEntries } from "./tlog_entries.ts";
+export type { TlogEntriesContext, TlogEntriesVerification } from "./tlog_entries.ts";
+export { FUTURE_SKEW_MS, verifySigningTimes } from "./signing_times.ts";
 export type { BundleSigner } from "./signer.ts";
 export type {
   ArtifactInput,
