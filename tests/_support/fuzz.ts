@@ -1,0 +1,232 @@
+/**
+ * The seeded mutation fuzzer: the corpus (genuine bundles from testdata/ and
+ * the conformance cases), one run, and its findings. Used by
+ * tests/fuzz_test.ts (a short run) and scripts/fuzz.ts (a long one).
+ *
+ * Iteration `i` of seed `s` draws everything from `seededRandom(s, i)`, so
+ * `scripts/fuzz.ts --seed s --iteration i` replays one finding.
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { parseBundleJson } from "../../lib/bundle/mod.ts";
+import { type HashAlgorithm, parsePublicKey } from "../../lib/crypto/mod.ts";
+import { decodeHex, decodePem } from "../../lib/encoding/mod.ts";
+import { embeddedTrustedRoot, parseTrustedRootJson, type TrustedRoot } from "../../lib/trust/mod.ts";
+import { type ArtifactInput, type SignerPolicy, verifyBundle } from "../../lib/verify/mod.ts";
+import { artifactOf, conformanceCaseNames, loadConformanceCase, signerOf } from "./conformance_cases.ts";
+import { badRejection, changedSignedFields, wrongDigestHint } from "./fuzz_oracle.ts";
+import { getPath, type Json, mutateBundle, seededRandom } from "./fuzz_mutate.ts";
+import { TESTDATA } from "./paths.ts";
+
+/** One bundle to mutate, with what it is verified against. */
+export interface FuzzBase {
+  readonly name: string;
+  readonly text: string;
+  readonly json: Json;
+  readonly trustedRoot: TrustedRoot;
+  readonly artifact: ArtifactInput;
+  readonly signer: SignerPolicy;
+  /** The signing certificate or key hint, to find bundles by the same signer. */
+  readonly signerKey: string;
+  /** Whether the unmodified bundle verifies (only then can a mutant's acceptance be a false accept). */
+  accepts: boolean;
+}
+
+function genuineBases(): FuzzBase[] {
+  const dir = `${TESTDATA}/genuine`;
+  return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => {
+    const base = `${dir}/${d.name}`;
+    const text = (f: string) => readFileSync(`${base}/${f}`, "utf8").trim();
+    const has = (f: string) => existsSync(`${base}/${f}`);
+    const bundle = readFileSync(`${base}/bundle.sigstore.json`, "utf8");
+    const [alg, hex] = has("artifact") ? ["", ""] : text("digest").split(":") as [HashAlgorithm, string];
+    return {
+      name: `genuine/${d.name}`,
+      text: bundle,
+      json: JSON.parse(bundle),
+      signerKey: signerKeyOf(JSON.parse(bundle)),
+      trustedRoot: embeddedTrustedRoot(text("instance") as "production" | "staging"),
+      artifact: has("artifact")
+        ? { kind: "bytes", bytes: new Uint8Array(readFileSync(`${base}/artifact`)) }
+        : { kind: "digest", digests: new Map([[alg as HashAlgorithm, decodeHex(hex)!]]) },
+      signer: has("key.pub") ? { kind: "key", key: parsePublicKey(decodePem(text("key.pub"))![0]!.der) } : {
+        kind: "identity",
+        policy: { subject: { exact: text("identity") }, issuer: text("issuer"), extensions: [] },
+      },
+      accepts: false,
+    } satisfies FuzzBase;
+  });
+}
+
+function conformanceBases(conformanceDir: string): FuzzBase[] {
+  const bases: FuzzBase[] = [];
+  for (const name of conformanceCaseNames(conformanceDir)) {
+    const c = loadConformanceCase(conformanceDir, name);
+    let json: Json;
+    let signer: SignerPolicy;
+    try {
+      json = JSON.parse(c.bundleText);
+      signer = signerOf(c);
+    } catch {
+      continue; // malformed JSON or key: nothing to mutate structurally
+    }
+    bases.push({
+      name: `conformance/${name}`,
+      text: c.bundleText,
+      json,
+      signerKey: signerKeyOf(json),
+      trustedRoot: c.trustedRootText === undefined
+        ? embeddedTrustedRoot("production")
+        : parseTrustedRootJson(c.trustedRootText),
+      artifact: artifactOf(c, "bytes"),
+      signer,
+      accepts: false,
+    });
+  }
+  return bases;
+}
+
+function signerKeyOf(json: Json): string {
+  const vm = getPath(json, ["verificationMaterial"]);
+  return JSON.stringify(
+    getPath(vm ?? null, ["certificate"]) ??
+      getPath(vm ?? null, ["x509CertificateChain", "certificates", 0]) ??
+      getPath(vm ?? null, ["publicKey"]) ?? null,
+  );
+}
+
+/** How verifying one bundle text ended, and how long it took. */
+export interface Verdict {
+  readonly accepted: boolean;
+  readonly error?: unknown;
+  readonly ms: number;
+}
+
+/** Verifies `text` as `base`'s bundle at `now`; never throws. */
+export async function verifyAs(base: FuzzBase, text: string, now: Date): Promise<Verdict> {
+  const start = performance.now();
+  try {
+    await verifyBundle(parseBundleJson(text), base.artifact, {
+      trustedRoot: base.trustedRoot,
+      signer: base.signer,
+      now,
+    });
+    return { accepted: true, ms: performance.now() - start };
+  } catch (error) {
+    return { accepted: false, error, ms: performance.now() - start };
+  }
+}
+
+/** Loads the corpus (conformance cases only when `conformanceDir` is given) and records which verify. */
+export async function loadCorpus(conformanceDir: string | undefined, now: Date): Promise<FuzzBase[]> {
+  const bases = [
+    ...genuineBases(),
+    ...(conformanceDir === undefined ? [] : conformanceBases(conformanceDir)),
+  ];
+  for (const base of bases) base.accepts = (await verifyAs(base, base.text, now)).accepted;
+  return bases;
+}
+
+function artifactDigest(artifact: ArtifactInput, algorithm: HashAlgorithm): Uint8Array | undefined {
+  if (artifact.kind === "bytes") return new Uint8Array(createHash(algorithm).update(artifact.bytes).digest());
+  return artifact.kind === "digest" ? artifact.digests.get(algorithm) : undefined;
+}
+
+/** One assertion a mutant broke. */
+export interface Finding {
+  readonly seed: number;
+  readonly iteration: number;
+  readonly base: string;
+  readonly mutation: string;
+  readonly problem: string;
+}
+
+/** Most time one verification may take. */
+export const MAX_VERIFY_MS = 5000;
+
+/** Runs iteration `iteration` of `seed`; returns what it broke, if anything. */
+export async function fuzzOnce(
+  bases: readonly FuzzBase[],
+  seed: number,
+  iteration: number,
+  now: Date,
+): Promise<Finding | undefined> {
+  const rnd = seededRandom(seed, iteration);
+  const base = bases[Math.floor(rnd() * bases.length)]!;
+  const others = bases.filter((b) => b !== base);
+  const mutant = mutateBundle(
+    rnd,
+    base.text,
+    others.map((b) => b.json),
+    others.filter((b) => b.signerKey === base.signerKey).map((b) => b.json),
+  );
+  const verdict = await verifyAs(base, mutant.text, now);
+  const finding = (problem: string): Finding => ({
+    seed,
+    iteration,
+    base: base.name,
+    mutation: mutant.description,
+    problem,
+  });
+  if (verdict.ms > MAX_VERIFY_MS) return finding(`took ${Math.round(verdict.ms)} ms`);
+  if (!verdict.accepted) {
+    const bad = badRejection(verdict.error);
+    return bad === undefined ? undefined : finding(bad);
+  }
+  if (!base.accepts || !mutant.comparable) return undefined;
+  let effective: Json;
+  try {
+    effective = JSON.parse(mutant.text);
+  } catch {
+    return finding("text that is not JSON verified");
+  }
+  const wrongHint = wrongDigestHint(effective, (algorithm) => artifactDigest(base.artifact, algorithm));
+  if (wrongHint !== undefined) return finding(wrongHint);
+  const changed = changedSignedFields(base.json, effective);
+  if (changed.length === 0) return undefined;
+  if (mutant.appendedTo !== undefined && changed.every((c) => c.startsWith("added "))) {
+    // A genuine part added from another bundle may verify, but only if it verifies on its own:
+    // every timestamp and every log entry must meet every rule.
+    const alone = structuredClone(effective);
+    const list = getPath(alone, mutant.appendedTo) as Json[];
+    list.splice(0, list.length - 1);
+    const verdict = await verifyAs(base, JSON.stringify(alone), now);
+    if (verdict.accepted) return undefined;
+    const code = (verdict.error as { code?: string }).code;
+    return finding(`verified, though the appended element alone is refused (${code})`);
+  }
+  return finding(`verified with signed fields altered: ${changed.join(", ")}`);
+}
+
+/** What a run did. */
+export interface FuzzReport {
+  readonly seed: number;
+  readonly iterations: number;
+  readonly findings: Finding[];
+  readonly ms: number;
+}
+
+/** Runs iterations `0..iterations-1` of `seed`, stopping early after `timeMs`. */
+export async function fuzz(
+  bases: readonly FuzzBase[],
+  options: { seed: number; iterations: number; timeMs?: number; now: Date },
+): Promise<FuzzReport> {
+  const start = performance.now();
+  const findings: Finding[] = [];
+  let i = 0;
+  for (; i < options.iterations; i++) {
+    if (options.timeMs !== undefined && performance.now() - start > options.timeMs) break;
+    const f = await fuzzOnce(bases, options.seed, i, options.now);
+    if (f !== undefined) findings.push(f);
+  }
+  return { seed: options.seed, iterations: i, findings, ms: performance.now() - start };
+}
+
+/** One line per finding, with the command that replays it. */
+export function describeFinding(f: Finding): string {
+  return `seed ${f.seed} iteration ${f.iteration} (${f.base}): ${f.mutation}: ${f.problem}` +
+    ` [replay: scripts/fuzz.ts --seed ${f.seed} --iteration ${f.iteration}]`;
+}
