@@ -37,14 +37,16 @@ export interface FuzzBase {
 
 function genuineBases(): FuzzBase[] {
   const dir = `${TESTDATA}/genuine`;
-  return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => {
-    const base = `${dir}/${d.name}`;
+  const names = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
+    .sort();
+  return names.map((name) => {
+    const base = `${dir}/${name}`;
     const text = (f: string) => readFileSync(`${base}/${f}`, "utf8").trim();
     const has = (f: string) => existsSync(`${base}/${f}`);
     const bundle = readFileSync(`${base}/bundle.sigstore.json`, "utf8");
     const [alg, hex] = has("artifact") ? ["", ""] : text("digest").split(":") as [HashAlgorithm, string];
     return {
-      name: `genuine/${d.name}`,
+      name: `genuine/${name}`,
       text: bundle,
       json: JSON.parse(bundle),
       signerKey: signerKeyOf(JSON.parse(bundle)),
@@ -187,6 +189,10 @@ export async function fuzzOnce(
   if (wrongHint !== undefined) return finding(wrongHint);
   const changed = changedSignedFields(base.json, effective);
   if (changed.length === 0) return undefined;
+  const source = bases.find((b) => b.json === mutant.source);
+  if (changed.every((c) => c.startsWith("added ")) && mutant.appendedTo === undefined && source?.accepts) {
+    return undefined; // genuine parts of a bundle that verifies, added where this one had none
+  }
   if (mutant.appendedTo !== undefined && changed.every((c) => c.startsWith("added "))) {
     // A genuine part added from another bundle may verify, but only if it verifies on its own:
     // every timestamp and every log entry must meet every rule.

@@ -115,6 +115,8 @@ interface Change {
   readonly comparable: boolean;
   /** The list an element from another bundle was appended to. */
   readonly appendedTo?: JsonPath;
+  /** The bundle (one of `others`) a part was taken from. */
+  readonly source?: Json;
 }
 
 function mutateBytes(rnd: Random, bytes: Uint8Array): [Uint8Array, string] {
@@ -301,11 +303,12 @@ function swapPart(rnd: Random, root: Json, path: JsonPath, others: readonly Json
       description: `append to ${where} an element from another bundle`,
       comparable: true,
       appendedTo: path,
+      source: other!,
     };
   }
   if (theirs !== undefined) {
     setPath(root, path, structuredClone(theirs));
-    return { root, description: `swap in ${where} from another bundle`, comparable: true };
+    return { root, description: `swap in ${where} from another bundle`, comparable: true, source: other! };
   }
   (parentOf(root, path) as Record<string, Json>)["unknownField"] = old;
   return { root, description: `add an unknown field beside ${where}`, comparable: true };
@@ -425,7 +428,7 @@ function mutateTree(rnd: Random, root: Json, others: readonly Json[]): Change & 
  * bundle has not; returns what it did, or `undefined` when there is none.
  */
 function appendFromRelative(rnd: Random, root: Json, relatives: readonly Json[]): Change | undefined {
-  const candidates: [JsonPath, Json][] = [];
+  const candidates: [JsonPath, Json, Json][] = [];
   for (const path of allPaths(root)) {
     const ours = getPath(root, path);
     if (!Array.isArray(ours) || !PARTS.has(String(path[path.length - 1]))) continue;
@@ -433,16 +436,17 @@ function appendFromRelative(rnd: Random, root: Json, relatives: readonly Json[])
     for (const relative of relatives) {
       const theirs = getPath(relative, path);
       if (!Array.isArray(theirs)) continue;
-      for (const e of theirs) if (!have.has(JSON.stringify(e))) candidates.push([path, e]);
+      for (const e of theirs) if (!have.has(JSON.stringify(e))) candidates.push([path, e, relative]);
     }
   }
   if (candidates.length === 0) return undefined;
-  const [path, element] = pick(rnd, candidates);
+  const [path, element, relative] = pick(rnd, candidates);
   (getPath(root, path) as Json[]).push(structuredClone(element));
   return {
     description: `append to ${path.join(".")} an element of a bundle by the same signer`,
     comparable: true,
     appendedTo: path,
+    source: relative,
   };
 }
 
@@ -454,6 +458,8 @@ export interface Mutant {
   readonly comparable: boolean;
   /** The list an element from another bundle was appended to (the last element). */
   readonly appendedTo?: JsonPath;
+  /** The bundle (one of `others` or `relatives`) a part was taken from. */
+  readonly source?: Json;
 }
 
 /**
