@@ -12,6 +12,7 @@
 
 import process from "node:process";
 import { CONFORMANCE_DIR } from "../tests/_support/paths.ts";
+import { IN_CI } from "../tests/_support/unavailable.ts";
 import { describeFinding, fuzz, fuzzOnce, loadCorpus } from "../tests/_support/fuzz.ts";
 
 const USAGE = "usage: scripts/fuzz.ts [--seed N] [--iterations N] [--time SECONDS] [--iteration I]";
@@ -41,6 +42,12 @@ async function main(): Promise<number> {
   } catch (e) {
     console.error((e as Error).message);
     return 2;
+  }
+  if (CONFORMANCE_DIR === undefined && IN_CI) {
+    console.error(
+      "the conformance cases are absent (../shared/conformance or CONFORMANCE_DIR): under CI=true that fails",
+    );
+    return 1;
   }
   const seed = args.get("seed") ?? Math.floor(Math.random() * 2 ** 31);
   const now = new Date();

@@ -27,6 +27,8 @@ export interface FuzzBase {
   readonly text: string;
   readonly json: Json;
   readonly trustedRoot: TrustedRoot;
+  /** The trusted root's JSON when the case brings its own (mutated too). */
+  readonly trustedRootText?: string;
   readonly artifact: ArtifactInput;
   readonly signer: SignerPolicy;
   /** The signing certificate or key hint, to find bundles by the same signer. */
@@ -83,6 +85,7 @@ function conformanceBases(conformanceDir: string): FuzzBase[] {
       trustedRoot: c.trustedRootText === undefined
         ? embeddedTrustedRoot("production")
         : parseTrustedRootJson(c.trustedRootText),
+      ...(c.trustedRootText === undefined ? {} : { trustedRootText: c.trustedRootText }),
       artifact: artifactOf(c, "bytes"),
       signer,
       accepts: false,
@@ -107,12 +110,15 @@ export interface Verdict {
   readonly ms: number;
 }
 
-/** Verifies `text` as `base`'s bundle at `now`; never throws. */
-export async function verifyAs(base: FuzzBase, text: string, now: Date): Promise<Verdict> {
+/**
+ * Verifies `text` as `base`'s bundle at `now`, with `rootText` as the trusted
+ * root when given; never throws.
+ */
+export async function verifyAs(base: FuzzBase, text: string, now: Date, rootText?: string): Promise<Verdict> {
   const start = performance.now();
   try {
     await verifyBundle(parseBundleJson(text), base.artifact, {
-      trustedRoot: base.trustedRoot,
+      trustedRoot: rootText === undefined ? base.trustedRoot : parseTrustedRootJson(rootText),
       signer: base.signer,
       now,
     });
@@ -158,6 +164,22 @@ export async function fuzzOnce(
 ): Promise<Finding | undefined> {
   const rnd = seededRandom(seed, iteration);
   const base = bases[Math.floor(rnd() * bases.length)]!;
+  if (base.trustedRootText !== undefined && rnd() < 0.1) {
+    // The trust root loader gets the same treatment; only the rejection's form is checked.
+    const roots = bases.flatMap((b) =>
+      b.trustedRootText === undefined ? [] : [JSON.parse(b.trustedRootText)]
+    );
+    const mutant = mutateBundle(rnd, base.trustedRootText, roots);
+    const verdict = await verifyAs(base, base.text, now, mutant.text);
+    const bad = verdict.ms > MAX_VERIFY_MS
+      ? `took ${Math.round(verdict.ms)} ms`
+      : verdict.accepted
+      ? undefined
+      : badRejection(verdict.error);
+    return bad === undefined
+      ? undefined
+      : { seed, iteration, base: base.name, mutation: `trusted root: ${mutant.description}`, problem: bad };
+  }
   const others = bases.filter((b) => b !== base);
   const mutant = mutateBundle(
     rnd,
