@@ -76,7 +76,9 @@ async function main(): Promise<number> {
   console.log(
     `fuzz: seed ${seed}, ${report.iterations} iterations in ${
       (report.ms / 1000).toFixed(1)
-    } s, ${report.findings.length} findings`,
+    } s, ${report.findings.length} findings; slowest iteration ${report.slowest.iteration} (${
+      Math.round(report.slowest.ms)
+    } ms)`,
   );
   return report.findings.length === 0 ? 0 : 1;
 }

@@ -14,10 +14,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { CONFORMANCE_DIR, conformanceUnavailable } from "./_support/paths.ts";
 import { runCli } from "./_support/cli.ts";
-
-const DEFAULT_IDENTITY =
-  "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
-const DEFAULT_ISSUER = "https://token.actions.githubusercontent.com";
+import { CONFORMANCE_IDENTITY, CONFORMANCE_ISSUER } from "./_support/conformance_cases.ts";
 
 if (CONFORMANCE_DIR === undefined) {
   conformanceUnavailable("tests/conformance_test.ts (140 conformance verifications)");
@@ -38,9 +35,9 @@ if (CONFORMANCE_DIR === undefined) {
         : [];
       const signerArgs = existsSync(`${dir}/key.pub`) ? ["--key", `${dir}/key.pub`] : [
         "--certificate-identity",
-        read("identity", DEFAULT_IDENTITY),
+        read("identity", CONFORMANCE_IDENTITY),
         "--certificate-oidc-issuer",
-        read("issuer", DEFAULT_ISSUER),
+        read("issuer", CONFORMANCE_ISSUER),
       ];
       const digest = existsSync(artifact)
         ? `sha256:${createHash("sha256").update(readFileSync(artifact)).digest("hex")}`

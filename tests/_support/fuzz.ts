@@ -235,6 +235,8 @@ export interface FuzzReport {
   readonly iterations: number;
   readonly findings: Finding[];
   readonly ms: number;
+  /** The longest single iteration (mutation and verification), and which it was. */
+  readonly slowest: { readonly iteration: number; readonly ms: number };
 }
 
 /** Runs iterations `0..iterations-1` of `seed`, stopping early after `timeMs`. */
@@ -244,13 +246,17 @@ export async function fuzz(
 ): Promise<FuzzReport> {
   const start = performance.now();
   const findings: Finding[] = [];
+  let slowest = { iteration: 0, ms: 0 };
   let i = 0;
   for (; i < options.iterations; i++) {
-    if (options.timeMs !== undefined && performance.now() - start > options.timeMs) break;
+    const began = performance.now();
+    if (options.timeMs !== undefined && began - start > options.timeMs) break;
     const f = await fuzzOnce(bases, options.seed, i, options.now);
     if (f !== undefined) findings.push(f);
+    const ms = performance.now() - began;
+    if (ms > slowest.ms) slowest = { iteration: i, ms };
   }
-  return { seed: options.seed, iterations: i, findings, ms: performance.now() - start };
+  return { seed: options.seed, iterations: i, findings, ms: performance.now() - start, slowest };
 }
 
 /** One line per finding, with the command that replays it. */
