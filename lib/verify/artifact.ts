@@ -18,7 +18,7 @@ import {
 } from "../crypto/mod.ts";
 import { bytesEqual, describeBytes, encodeHex, quote } from "../encoding/mod.ts";
 import { VerificationError } from "../errors/mod.ts";
-import type { ArtifactInput } from "./types.ts";
+import type { ArtifactInput, VerificationResult } from "./types.ts";
 
 const PROTO_HASH: Record<string, HashAlgorithm> = {
   SHA2_256: "sha256",
@@ -116,6 +116,16 @@ export async function verifyMessageSignature(
   );
 }
 
+/** What {@linkcode verifyArtifact} checks the content against. */
+export interface ArtifactContext {
+  /** The signer's key (from the leaf certificate, or the managed key) */
+  readonly key: PublicKey;
+  /** The artifact's bytes or digests */
+  readonly artifact: ArtifactInput;
+  /** The artifact's digests, computed once by the caller ({@linkcode artifactDigests}) */
+  readonly digests: ReadonlyMap<HashAlgorithm, Uint8Array>;
+}
+
 /** Result of the DSSE checks. */
 export interface DsseCheck {
   readonly predicateType: string | undefined;
@@ -125,11 +135,8 @@ export interface DsseCheck {
  * Verifies the DSSE signature over PAE and binds the artifact: for in-toto
  * payloads the artifact must be a subject; otherwise it must be the payload.
  */
-export async function verifyDsse(
-  content: DsseEnvelope,
-  key: PublicKey,
-  artifact: ArtifactInput,
-): Promise<DsseCheck> {
+export async function verifyDsse(content: DsseEnvelope, context: ArtifactContext): Promise<DsseCheck> {
+  const { key, artifact } = context;
   const pae = preAuthEncoding(content.payloadType, content.payload);
   const hash: HashAlgorithm = key.kind === "ecdsa" ? CURVE_HASH[key.curve] : "sha256";
   if (!await verifySignature(key, pae, content.signature, { hash })) {
@@ -137,7 +144,7 @@ export async function verifyDsse(
   }
   if (content.payloadType === IN_TOTO_PAYLOAD_TYPE) {
     const statement = parseStatement(content.payload);
-    verifyStatementSubjectDigests(statement, artifactDigests(artifact));
+    verifyStatementSubjectDigests(statement, context.digests);
     return { predicateType: statement.predicateType };
   }
   const sha256 = artifactDigest(artifact, "sha256");
@@ -151,4 +158,34 @@ export async function verifyDsse(
     );
   }
   return { predicateType: undefined };
+}
+
+/**
+ * The artifact step: binds the bundle's content to the artifact and checks
+ * its signature with the signer's key (message digest hint and signature, or
+ * DSSE over PAE and the in-toto subject). Returns what the result reports.
+ * Throws `VerificationError` (`ARTIFACT_DIGEST`, `SIGNATURE`, `DSSE`, `INTOTO_SUBJECT`).
+ */
+export async function verifyArtifact(
+  content: MessageSignature | DsseEnvelope,
+  context: ArtifactContext,
+): Promise<VerificationResult["content"]> {
+  const { key, artifact } = context;
+  const [digestAlgorithm, digestValue] = [...context.digests][0] ?? [];
+  if (digestAlgorithm === undefined || digestValue === undefined) {
+    throw new VerificationError("ARTIFACT_DIGEST", "No digest of the artifact was given");
+  }
+  const artifactDigest = `${digestAlgorithm}:${encodeHex(digestValue)}`;
+  if (content.kind === "messageSignature") {
+    verifyMessageDigest(content, artifact);
+    await verifyMessageSignature(content, key, artifact);
+    return { kind: "messageSignature", artifactDigest };
+  }
+  const dsse = await verifyDsse(content, context);
+  return {
+    kind: "dsseEnvelope",
+    payloadType: content.payloadType,
+    predicateType: dsse.predicateType,
+    artifactDigest,
+  };
 }

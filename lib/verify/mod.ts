@@ -6,7 +6,8 @@
  */
 
 export { verifyBundle } from "./verify_bundle.ts";
-export { requiredDigestAlgorithms } from "./artifact.ts";
+export { requiredDigestAlgorithms, verifyArtifact } from "./artifact.ts";
+export type { ArtifactContext } from "./artifact.ts";
 export { resolveSigner } from "./signer.ts";
 export { verifySigningCertificate } from "./signing_certificate.ts";
 export { verifyTimestamps } from "./timestamps.ts";

@@ -26,7 +26,9 @@ export type BundleSigner =
  * the first certificate, the leaf, is used: the bundle spec says verifiers
  * SHOULD ignore the others (intermediates, even the root) or treat them as
  * untrusted, and the path is built only from the trusted root, so they are
- * neither parsed nor ever used as anchors.
+ * never used as anchors. They must still be certificates: a chain element
+ * that does not parse makes the bundle malformed (`CERT_PARSE`), as in
+ * sigstore-go and sigstore-python.
  */
 export function resolveSigner(bundle: Bundle, policy: SignerPolicy): BundleSigner {
   const content = bundle.verificationContent;
@@ -45,9 +47,12 @@ export function resolveSigner(bundle: Bundle, policy: SignerPolicy): BundleSigne
       "Bundle carries a signing certificate, not a managed key: verify it with an identity and issuer, not --key",
     );
   }
-  const leaf = parseCertificate(
-    content.kind === "certificate" ? content.certificate : content.certificates[0]!,
+  const [leaf] = (content.kind === "certificate" ? [content.certificate] : content.certificates).map((der) =>
+    parseCertificate(der)
   );
+  if (leaf === undefined) {
+    throw new VerificationError("BUNDLE_INVALID", "Bundle carries no signing certificate");
+  }
   const bc = readBasicConstraints(leaf);
   if (bc?.ca === true) throw new VerificationError("CERT_PROFILE", "Signing certificate is a CA certificate");
   const ku = readKeyUsage(leaf);

@@ -11,7 +11,6 @@
  */
 
 import type { Bundle } from "../bundle/mod.ts";
-import { encodeHex } from "../encoding/mod.ts";
 import { ConfigError, VerificationError } from "../errors/mod.ts";
 import {
   certificateIdentities,
@@ -20,7 +19,7 @@ import {
   verifyIdentityPolicy,
 } from "../policy/mod.ts";
 import { type Certificate, FULCIO_OID, isCertificateValidAt, readFulcioExtension } from "../x509/mod.ts";
-import { artifactDigests, verifyDsse, verifyMessageDigest, verifyMessageSignature } from "./artifact.ts";
+import { artifactDigests, verifyArtifact } from "./artifact.ts";
 import { resolveSigner } from "./signer.ts";
 import { verifySigningCertificate } from "./signing_certificate.ts";
 import { verifySigningTimes } from "./signing_times.ts";
@@ -76,25 +75,7 @@ export async function verifyBundle(
   }
 
   // Client spec: the signature over the artifact (message signature or DSSE over PAE).
-  let content: VerificationResult["content"];
-  const [digestAlgorithm, digestValue] = [...digests][0] ?? [];
-  if (digestAlgorithm === undefined || digestValue === undefined) {
-    throw new VerificationError("ARTIFACT_DIGEST", "No digest of the artifact was given");
-  }
-  const artifactId = `${digestAlgorithm}:${encodeHex(digestValue)}`;
-  if (bundle.content.kind === "messageSignature") {
-    verifyMessageDigest(bundle.content, artifact);
-    await verifyMessageSignature(bundle.content, signer.key, artifact);
-    content = { kind: "messageSignature", artifactDigest: artifactId };
-  } else {
-    const dsse = await verifyDsse(bundle.content, signer.key, artifact);
-    content = {
-      kind: "dsseEnvelope",
-      payloadType: bundle.content.payloadType,
-      predicateType: dsse.predicateType,
-      artifactDigest: artifactId,
-    };
-  }
+  const content = await verifyArtifact(bundle.content, { key: signer.key, artifact, digests });
 
   // Client spec: who signed.
   if (signer.kind === "certificate" && options.signer.kind === "identity") {
