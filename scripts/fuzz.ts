@@ -13,7 +13,7 @@
 import process from "node:process";
 import { CONFORMANCE_DIR } from "../tests/_support/paths.ts";
 import { IN_CI } from "../tests/_support/unavailable.ts";
-import { describeFinding, fuzz, fuzzOnce, loadCorpus } from "../tests/_support/fuzz.ts";
+import { describeFinding, fuzz, fuzzOnce, loadCorpus, loadTrustDocuments } from "../tests/_support/fuzz.ts";
 
 const USAGE = "usage: scripts/fuzz.ts [--seed N] [--iterations N] [--time SECONDS] [--iteration I]";
 
@@ -52,14 +52,17 @@ async function main(): Promise<number> {
   const seed = args.get("seed") ?? Math.floor(Math.random() * 2 ** 31);
   const now = new Date();
   const bases = await loadCorpus(CONFORMANCE_DIR, now);
+  const documents = loadTrustDocuments();
   console.log(
-    `corpus: ${bases.length} bundles (${bases.filter((b) => b.accepts).length} verify)${
+    `corpus: ${bases.length} bundles (${
+      bases.filter((b) => b.accepts).length
+    } verify), ${documents.length} trust documents${
       CONFORMANCE_DIR === undefined ? ", conformance cases absent" : ""
     }`,
   );
   const one = args.get("iteration");
   if (one !== undefined) {
-    const finding = await fuzzOnce(bases, seed, one, now);
+    const finding = await fuzzOnce(bases, seed, one, now, documents);
     console.log(
       finding === undefined ? `seed ${seed} iteration ${one}: no finding` : describeFinding(finding),
     );
@@ -71,6 +74,7 @@ async function main(): Promise<number> {
     iterations: args.get("iterations") ?? (time === undefined ? 10_000 : Number.MAX_SAFE_INTEGER),
     ...(time === undefined ? {} : { timeMs: time * 1000 }),
     now,
+    documents,
   });
   for (const f of report.findings) console.log(describeFinding(f));
   console.log(

@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import { describe, it } from "node:test";
 import { ParseError, VerificationError } from "../lib/errors/mod.ts";
-import { describeFinding, fuzz, type FuzzBase, loadCorpus } from "./_support/fuzz.ts";
+import { describeFinding, fuzz, type FuzzBase, loadCorpus, loadTrustDocuments } from "./_support/fuzz.ts";
 import { type Json, mutateBundle, seededRandom } from "./_support/fuzz_mutate.ts";
 import { badRejection, changedSignedFields, wrongDigestHint } from "./_support/fuzz_oracle.ts";
 import { CONFORMANCE_DIR, conformanceUnavailable } from "./_support/paths.ts";
@@ -117,6 +117,7 @@ describe(`fuzz run (seed ${SEED}, ${ITERATIONS} iterations)`, () => {
       iterations: ITERATIONS,
       timeMs: 60_000,
       now: NOW,
+      documents: loadTrustDocuments(),
     });
     assert.equal(report.iterations, ITERATIONS, "the run ended early");
     assert.deepEqual(report.findings.map(describeFinding), []);

@@ -14,12 +14,18 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { parseBundleJson } from "../../lib/bundle/mod.ts";
 import { type HashAlgorithm, parsePublicKey } from "../../lib/crypto/mod.ts";
 import { decodeHex, decodePem } from "../../lib/encoding/mod.ts";
-import { embeddedTrustedRoot, parseTrustedRootJson, type TrustedRoot } from "../../lib/trust/mod.ts";
+import {
+  embeddedTrustedRoot,
+  parseClientTrustConfigJson,
+  parseSigningConfigJson,
+  parseTrustedRootJson,
+  type TrustedRoot,
+} from "../../lib/trust/mod.ts";
 import { type ArtifactInput, type SignerPolicy, verifyBundle } from "../../lib/verify/mod.ts";
 import { artifactOf, conformanceCaseNames, loadConformanceCase, signerOf } from "./conformance_cases.ts";
 import { badRejection, changedSignedFields, wrongDigestHint } from "./fuzz_oracle.ts";
 import { getPath, type Json, mutateBundle, seededRandom } from "./fuzz_mutate.ts";
-import { TESTDATA } from "./paths.ts";
+import { REPO_ROOT, TESTDATA } from "./paths.ts";
 
 /** One bundle to mutate, with what it is verified against. */
 export interface FuzzBase {
@@ -103,6 +109,45 @@ function signerKeyOf(json: Json): string {
   );
 }
 
+/** A trust document to mutate, and the loader that reads it. */
+export interface FuzzDocument {
+  readonly name: string;
+  readonly text: string;
+  readonly load: (text: string) => unknown;
+}
+
+/**
+ * The signing configs and trusted roots of ../shared/trust (production and
+ * staging), each also wrapped in a ClientTrustConfig, for the loaders'
+ * rejections; none when that directory is absent.
+ */
+export function loadTrustDocuments(): FuzzDocument[] {
+  const dir = `${REPO_ROOT}/../shared/trust`;
+  if (!existsSync(dir)) return [];
+  const docs: FuzzDocument[] = [];
+  for (const instance of ["production", "staging"]) {
+    const read = (f: string) => readFileSync(`${dir}/${instance}/${f}`, "utf8");
+    for (const f of readdirSync(`${dir}/${instance}`).filter((f) => f.startsWith("signing_config")).sort()) {
+      docs.push({ name: `trust/${instance}/${f}`, text: read(f), load: parseSigningConfigJson });
+      docs.push({
+        name: `trust/${instance}/client trust config with ${f}`,
+        text: JSON.stringify({
+          mediaType: "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json",
+          trustedRoot: JSON.parse(read("trusted_root.json")),
+          signingConfig: JSON.parse(read(f)),
+        }),
+        load: parseClientTrustConfigJson,
+      });
+    }
+    docs.push({
+      name: `trust/${instance}/trusted_root.json`,
+      text: read("trusted_root.json"),
+      load: parseTrustedRootJson,
+    });
+  }
+  return docs;
+}
+
 /** How verifying one bundle text ended, and how long it took. */
 export interface Verdict {
   readonly accepted: boolean;
@@ -161,8 +206,10 @@ export async function fuzzOnce(
   seed: number,
   iteration: number,
   now: Date,
+  documents: readonly FuzzDocument[] = [],
 ): Promise<Finding | undefined> {
   const rnd = seededRandom(seed, iteration);
+  if (documents.length > 0 && rnd() < 0.05) return fuzzDocument(rnd, documents, seed, iteration);
   const base = bases[Math.floor(rnd() * bases.length)]!;
   if (base.trustedRootText !== undefined && rnd() < 0.1) {
     // The trust root loader gets the same treatment; only the rejection's form is checked.
@@ -229,6 +276,28 @@ export async function fuzzOnce(
   return finding(`verified with signed fields altered: ${changed.join(", ")}`);
 }
 
+function fuzzDocument(
+  rnd: () => number,
+  documents: readonly FuzzDocument[],
+  seed: number,
+  iteration: number,
+): Finding | undefined {
+  const doc = documents[Math.floor(rnd() * documents.length)]!;
+  const mutant = mutateBundle(rnd, doc.text, documents.map((d) => JSON.parse(d.text)));
+  const start = performance.now();
+  let problem: string | undefined;
+  try {
+    doc.load(mutant.text);
+  } catch (error) {
+    problem = badRejection(error);
+  }
+  const ms = performance.now() - start;
+  if (ms > MAX_VERIFY_MS) problem = `took ${Math.round(ms)} ms`;
+  return problem === undefined
+    ? undefined
+    : { seed, iteration, base: doc.name, mutation: mutant.description, problem };
+}
+
 /** What a run did. */
 export interface FuzzReport {
   readonly seed: number;
@@ -242,7 +311,13 @@ export interface FuzzReport {
 /** Runs iterations `0..iterations-1` of `seed`, stopping early after `timeMs`. */
 export async function fuzz(
   bases: readonly FuzzBase[],
-  options: { seed: number; iterations: number; timeMs?: number; now: Date },
+  options: {
+    seed: number;
+    iterations: number;
+    timeMs?: number;
+    now: Date;
+    documents?: readonly FuzzDocument[];
+  },
 ): Promise<FuzzReport> {
   const start = performance.now();
   const findings: Finding[] = [];
@@ -251,7 +326,7 @@ export async function fuzz(
   for (; i < options.iterations; i++) {
     const began = performance.now();
     if (options.timeMs !== undefined && began - start > options.timeMs) break;
-    const f = await fuzzOnce(bases, options.seed, i, options.now);
+    const f = await fuzzOnce(bases, options.seed, i, options.now, options.documents);
     if (f !== undefined) findings.push(f);
     const ms = performance.now() - began;
     if (ms > slowest.ms) slowest = { iteration: i, ms };
