@@ -3,7 +3,7 @@
  * (artifact path and sha256: digest) through the CLI in-process, exactly as
  * the upstream harness calls a client. A `_fail` suffix means the client
  * must reject. Read from CONFORMANCE_DIR (default ../shared/conformance);
- * skipped with a note when absent.
+ * skipped with a note when absent, failing under CI=true.
  *
  * @module
  */

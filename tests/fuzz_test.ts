@@ -18,6 +18,7 @@ import { describeFinding, fuzz, type FuzzBase, loadCorpus, loadTrustDocuments } 
 import { type Json, mutateBundle, seededRandom } from "./_support/fuzz_mutate.ts";
 import { badRejection, changedSignedFields, wrongDigestHint } from "./_support/fuzz_oracle.ts";
 import { CONFORMANCE_DIR, conformanceUnavailable } from "./_support/paths.ts";
+import { testsUnavailable } from "./_support/unavailable.ts";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 1000);
@@ -104,6 +105,10 @@ describe("fuzzer mutations", () => {
 
 describe(`fuzz run (seed ${SEED}, ${ITERATIONS} iterations)`, () => {
   if (CONFORMANCE_DIR === undefined) conformanceUnavailable("the fuzz run over the conformance cases");
+  const documents = loadTrustDocuments();
+  if (documents.length === 0) {
+    testsUnavailable("the fuzz run over the trust document loaders", "../shared/trust not found");
+  }
   it("the corpus verifies where it should", async () => {
     const corpus = await bases();
     assert.ok(corpus.filter((b) => b.name.startsWith("genuine/") && b.accepts).length >= 30);
@@ -117,7 +122,7 @@ describe(`fuzz run (seed ${SEED}, ${ITERATIONS} iterations)`, () => {
       iterations: ITERATIONS,
       timeMs: 60_000,
       now: NOW,
-      documents: loadTrustDocuments(),
+      documents,
     });
     assert.equal(report.iterations, ITERATIONS, "the run ended early");
     assert.deepEqual(report.findings.map(describeFinding), []);
