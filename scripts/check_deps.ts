@@ -2,7 +2,13 @@
  * Enforces the module boundaries of docs/style.md §2: a folder of lib/
  * imports only the folders its row allows, only through their mod.ts, and
  * npm dependencies only from the one folder that wraps each. `errors/` is
- * shared by all. Exits 1 listing every violation.
+ * shared by all. A runtime edge file kept out of its folder's mod.ts (so that
+ * the library root does not load it) is listed in RUNTIME_EDGES with the
+ * folders that may import it directly. Also walks the module graph of the
+ * browser-safe `./verify` entry (every relative import, static or dynamic)
+ * and refuses any `node:` import in it, except the dynamic
+ * `import("node:crypto")` of the one named edge that loads it behind a
+ * runtime check. Exits 1 listing every violation.
  *
  * Run: deno run --allow-read scripts/check_deps.ts
  *
@@ -10,6 +16,7 @@
  */
 
 import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import process from "node:process";
 
 const LIB = new URL("../lib/", import.meta.url).pathname;
@@ -33,14 +40,59 @@ const ALLOWED: Record<string, string[]> = {
   cli: ["*"],
 };
 
+/** Runtime edge files outside their folder's mod.ts, and the folders that may import each. */
+const RUNTIME_EDGES: Record<string, string[]> = {
+  "oidc/node_environment.ts": ["cli"],
+};
+
 /** npm packages and the one folder allowed to import each. */
 const PACKAGES: Record<string, string> = {
   "@noble/curves": "crypto",
+  "@noble/hashes": "crypto",
   "@peculiar/x509": "x509",
   "tuf-js": "trust",
 };
 
+/** Static and dynamic imports of a module's source (type-only imports are erased, so skipped). */
+const IMPORT =
+  /(?:^|\n)\s*(import|export)(\s+type\b)?[^"'`;]*?from\s+["']([^"']+)["']|(?:^|\n)\s*import\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+
+/** The browser-safe entry (`./verify` in deno.json) and the dynamic `node:` imports its graph may hold. */
+const BROWSER_ENTRY = "lib/verify/entry.ts";
+const BROWSER_DYNAMIC_NODE_EDGES: Record<string, string> = { "lib/crypto/_native_hash.ts": "node:crypto" };
+
 const problems: string[] = [];
+
+/** Walks the relative-import graph from `entry`; reports `node:` imports a browser cannot load. */
+function checkBrowserGraph(entry: string): void {
+  const root = new URL("..", import.meta.url).pathname;
+  const seen = new Set<string>();
+  const todo = [join(root, entry)];
+  while (todo.length > 0) {
+    const file = todo.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const name = relative(root, file);
+    for (const m of readFileSync(file, "utf8").matchAll(IMPORT)) {
+      const typeOnly = m[2] !== undefined;
+      const dynamic = m[5] !== undefined;
+      const spec = (m[3] ?? m[4] ?? m[5])!;
+      if (spec.startsWith(".")) {
+        if (!typeOnly) todo.push(join(dirname(file), spec));
+      } else if (spec.startsWith("node:") && !typeOnly) {
+        if (!(dynamic && BROWSER_DYNAMIC_NODE_EDGES[name] === spec)) {
+          problems.push(
+            `${name} imports ${spec}: not allowed in the module graph of ${entry} (it runs in browsers)`,
+          );
+        }
+      }
+    }
+  }
+  if (!seen.has(join(root, Object.keys(BROWSER_DYNAMIC_NODE_EDGES)[0]!))) {
+    problems.push(`${entry}: the graph walk missed lib/crypto/_native_hash.ts; is the walker broken?`);
+  }
+}
+
 for (const folder of readdirSync(LIB)) {
   const allowed = ALLOWED[folder];
   if (allowed === undefined) {
@@ -60,7 +112,10 @@ for (const folder of readdirSync(LIB)) {
       if (spec.startsWith("../")) {
         const [target, ...rest] = spec.slice(3).split("/");
         if (target === "errors") continue;
-        if (rest.join("/") !== "mod.ts") problems.push(`${where}: go through ../${target}/mod.ts`);
+        const edge = RUNTIME_EDGES[`${target}/${rest.join("/")}`];
+        if (edge !== undefined) {
+          if (!edge.includes(folder)) problems.push(`${where}: only ${edge.join(", ")} may import this edge`);
+        } else if (rest.join("/") !== "mod.ts") problems.push(`${where}: go through ../${target}/mod.ts`);
         if (!allowed.includes("*") && !allowed.includes(target!)) {
           problems.push(`${where}: ${folder} may not import ${target}`);
         }
@@ -75,6 +130,7 @@ for (const folder of readdirSync(LIB)) {
     }
   }
 }
+checkBrowserGraph(BROWSER_ENTRY);
 if (problems.length > 0) {
   console.error(problems.join("\n"));
   process.exit(1);

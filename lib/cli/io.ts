@@ -15,6 +15,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The current time. */
   readonly now: () => Date;
+  /** Standard input as a stream of chunks, for the artifact `-`; absent when there is none. */
+  readonly stdin?: () => AsyncIterable<Uint8Array>;
 }
 
 /** Exit codes: 0 success, 1 a verification or signing failure, 2 a usage error. */
@@ -22,9 +24,12 @@ export const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
 
 /** A usage error: bad flags or arguments (exit 2). */
 export class UsageError extends Error {
+  /** The command whose `--help` the message points to (`verify`); the CLI's own when absent. */
+  readonly command: string | undefined;
   /** Creates a usage error with a one-line message. */
-  constructor(message: string) {
+  constructor(message: string, command?: string) {
     super(message);
     this.name = "UsageError";
+    this.command = command;
   }
 }

@@ -9,7 +9,9 @@
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { SigstoreError } from "../errors/mod.ts";
+import { describeIoError } from "./files.ts";
 import { UsageError } from "./io.ts";
+import { quote } from "./safe_text.ts";
 
 /** The outputs of one input. */
 export interface InputOutputs {
@@ -64,17 +66,17 @@ export function planOutputs(inputs: readonly string[], flags: OutputFlags): Inpu
       );
     }
     for (const out of outs) {
-      if (seen.has(out)) throw new UsageError(`Two outputs would be written to ${JSON.stringify(out)}`);
+      if (seen.has(out)) throw new UsageError(`Two outputs would be written to ${quote(out)}`);
       seen.add(out);
-      if (out === plan.input) throw new UsageError(`Output ${JSON.stringify(out)} would overwrite its input`);
+      if (out === plan.input) throw new UsageError(`Output ${quote(out)} would overwrite its input`);
       if (existsSync(out)) {
         if (flags.overwrite !== true) {
-          throw new UsageError(`Refusing to overwrite ${JSON.stringify(out)}: it exists (use --overwrite)`);
+          throw new UsageError(`Refusing to overwrite ${quote(out)}: it exists (use --overwrite)`);
         }
-        if (statSync(out).isDirectory()) throw new UsageError(`Output ${JSON.stringify(out)} is a directory`);
+        if (statSync(out).isDirectory()) throw new UsageError(`Output ${quote(out)} is a directory`);
       }
       if (!existsSync(dirname(out) || ".")) {
-        throw new UsageError(`Output directory ${JSON.stringify(dirname(out))} does not exist`);
+        throw new UsageError(`Output directory ${quote(dirname(out))} does not exist`);
       }
     }
   }
@@ -96,6 +98,11 @@ export function writeFilesAtomically(files: readonly { path: string; contents: s
     for (const { temp, path } of temps) renameSync(temp, path);
   } catch (e) {
     for (const { temp } of temps) rmSync(temp, { force: true });
-    throw new SigstoreError("IO", `Cannot write outputs: ${(e as Error).message}`);
+    const failed = temps[temps.length - 1]?.path;
+    throw new SigstoreError(
+      "IO",
+      `Cannot write ${failed === undefined ? "the outputs" : quote(failed)}: ${describeIoError(e, "write")}`,
+      { cause: e },
+    );
   }
 }

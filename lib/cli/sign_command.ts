@@ -14,7 +14,8 @@ import { digest } from "../crypto/mod.ts";
 import { encodeBase64, encodeHex, encodePem } from "../encoding/mod.ts";
 import { ConfigError } from "../errors/mod.ts";
 import { createHttpClient, type HttpClient } from "../net/mod.ts";
-import { createNodeOidcEnvironment, getIdentityToken, identityOf } from "../oidc/mod.ts";
+import { getIdentityToken, identityOf } from "../oidc/mod.ts";
+import { createNodeOidcEnvironment } from "../oidc/node_environment.ts";
 import { createSigner } from "../sign/mod.ts";
 import {
   embeddedSigningConfig,
@@ -25,8 +26,9 @@ import {
   type SigningConfig,
   type TrustedRoot,
 } from "../trust/mod.ts";
-import { fileSize, readBinaryFile, readTextFile } from "./files.ts";
+import { fileSize, readBinaryFile, readDocument } from "./files.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
+import { oneLine, quote, safeProse } from "./safe_text.ts";
 import { type InputOutputs, type OutputFlags, planOutputs, writeFilesAtomically } from "./outputs.ts";
 
 /** Flags of the signing commands. */
@@ -63,9 +65,9 @@ function selectSigningTrust(flags: SignFlags): { trustedRoot: TrustedRoot; signi
   ].filter(Boolean);
   if (sources.length > 1) throw new UsageError(`${sources.join(" and ")} cannot be used together`);
   if (flags["trust-config"]) {
-    const config = parseClientTrustConfigJson(readTextFile(flags["trust-config"], "trust config"));
+    const config = parseClientTrustConfigJson(readDocument(flags["trust-config"], "trust config"));
     const signingConfig = flags["signing-config"]
-      ? parseSigningConfigJson(readTextFile(flags["signing-config"], "signing config"))
+      ? parseSigningConfigJson(readDocument(flags["signing-config"], "signing config"))
       : config.signingConfig;
     if (signingConfig === undefined) {
       throw new ConfigError("CONFIG", "The trust config has no signingConfig: signing needs one");
@@ -75,21 +77,18 @@ function selectSigningTrust(flags: SignFlags): { trustedRoot: TrustedRoot; signi
   const instance = flags.staging ? "staging" : "production";
   const rekorV2 = flags["rekor-version"] === "2";
   const trustedRoot = flags["trusted-root"]
-    ? parseTrustedRootJson(readTextFile(flags["trusted-root"], "trusted root"))
+    ? parseTrustedRootJson(readDocument(flags["trusted-root"], "trusted root"))
     : embeddedTrustedRoot(instance);
   const signingConfig = flags["signing-config"]
-    ? parseSigningConfigJson(readTextFile(flags["signing-config"], "signing config"))
+    ? parseSigningConfigJson(readDocument(flags["signing-config"], "signing config"))
     : embeddedSigningConfig(instance, rekorV2);
   return { trustedRoot, signingConfig };
 }
 
+/** `--rekor-version` (the parser admits only 1 and 2). */
 function rekorVersion(flags: SignFlags): 1 | 2 | undefined {
   const v = flags["rekor-version"];
-  if (v === undefined) return undefined;
-  if (v !== "1" && v !== "2") {
-    throw new UsageError(`--rekor-version must be 1 or 2, not ${JSON.stringify(v)}`);
-  }
-  return v === "1" ? 1 : 2;
+  return v === undefined ? undefined : v === "1" ? 1 : 2;
 }
 
 async function obtainToken(flags: SignFlags, io: CliIo, http: HttpClient, signingConfig: SigningConfig) {
@@ -108,7 +107,10 @@ async function obtainToken(flags: SignFlags, io: CliIo, http: HttpClient, signin
     ...(flags["oidc-disable-ambient-providers"] ? { disableAmbient: true } : {}),
     ...(flags["oauth-force-oob"] ? { forceOob: true } : {}),
   };
-  return await getIdentityToken(options, createNodeOidcEnvironment({ env: io.env, http, write: io.stderr }));
+  return await getIdentityToken(
+    options,
+    createNodeOidcEnvironment({ env: io.env, http, write: (text) => io.stderr(safeProse(text)) }),
+  );
 }
 
 /** `get-identity-token`: prints a token on stdout. */
@@ -155,16 +157,16 @@ export async function runSign(
     if (flags.predicate === undefined || flags["predicate-type"] === undefined) {
       throw new UsageError("attest needs --predicate FILE and --predicate-type URI");
     }
-    const text = readTextFile(flags.predicate, "predicate");
+    const text = readDocument(flags.predicate, "predicate");
     try {
       predicate = JSON.parse(text);
     } catch (e) {
-      throw new UsageError(
-        `Predicate ${JSON.stringify(flags.predicate)} is not JSON: ${(e as Error).message}`,
-      );
+      // The parser's own message quotes the input; give only where it failed.
+      const at = (e as Error).message?.match(/position \d+/)?.[0];
+      throw new UsageError(`Predicate ${quote(flags.predicate)} is not valid JSON${at ? ` (at ${at})` : ""}`);
     }
     if (typeof predicate !== "object" || predicate === null || Array.isArray(predicate)) {
-      throw new UsageError(`Predicate ${JSON.stringify(flags.predicate)} must be a JSON object`);
+      throw new UsageError(`Predicate ${quote(flags.predicate)} must be a JSON object`);
     }
   }
   // Everything that can be checked offline is checked before the first network call.
@@ -178,7 +180,7 @@ export async function runSign(
     { token: token.token, identity: identity.identity, challenge: identity.challenge },
     { trustedRoot, signingConfig, http, now: io.now, rekorVersion: version },
   );
-  io.stderr(`Using a certificate for ${identity.identity} (token from ${token.source})\n`);
+  io.stderr(`Using a certificate for ${oneLine(identity.identity)} (token from ${oneLine(token.source)})\n`);
   for (let i = 0; i < plans.length; i++) {
     const plan = plans[i]!;
     const bytes = readBinaryFile(plan.input, "input");
@@ -188,7 +190,7 @@ export async function runSign(
         command === "attest" ? buildStatement(plan.input, bytes, flags["predicate-type"]!, predicate) : bytes,
       );
     writeOutputs(plan, signed);
-    io.stderr(`OK: ${plan.input}${describeWritten(plan)}\n`);
+    io.stderr(`OK: ${oneLine(plan.input)}${describeWritten(plan)}\n`);
   }
   return EXIT.OK;
 }
@@ -212,5 +214,5 @@ function writeOutputs(
 
 function describeWritten(plan: InputOutputs): string {
   const outs = [plan.bundle, plan.signature, plan.certificate].filter((p) => p !== undefined);
-  return outs.length ? ` (wrote ${outs.join(", ")})` : "";
+  return outs.length ? ` (wrote ${outs.map((o) => oneLine(o)).join(", ")})` : "";
 }

@@ -1,16 +1,18 @@
 /**
  * `verify identity`, `verify github` and the conformance alias
- * `verify-bundle`: verifies one or more inputs (files or `sha256:` digests)
- * against their bundles, offline, printing `OK: INPUT` or
+ * `verify-bundle`: verifies one or more inputs (files, pipes, `-` for
+ * standard input, or `sha256:` digests) against their bundles, or one input
+ * against a detached `--certificate` and `--signature` whose log entry is
+ * looked up in the instance's Rekor, printing `OK: INPUT` or
  * `FAIL: INPUT: reason` per input on stderr and, with `--json`, a result
  * object on stdout.
  *
  * @module
  */
 
-import { parseBundleJson } from "../bundle/mod.ts";
+import { type Bundle, parseBundleJson } from "../bundle/mod.ts";
 import { decodeHex, decodePem } from "../encoding/mod.ts";
-import { HASH_LENGTH, type HashAlgorithm, parsePublicKey } from "../crypto/mod.ts";
+import { HASH_LENGTH, type HashAlgorithm, parsePublicKey, type PublicKey } from "../crypto/mod.ts";
 import { ParseError, SigstoreError } from "../errors/mod.ts";
 import { githubPolicy, type IdentityPolicy } from "../policy/mod.ts";
 import { parseCertificate } from "../x509/mod.ts";
@@ -22,13 +24,21 @@ import {
   verifyBundle,
 } from "../verify/mod.ts";
 import type { TrustedRoot } from "../trust/mod.ts";
-import { fileSize, hashFile, isFile, readBinaryFile, readTextFile } from "./files.ts";
+import { isFile, type ReadArtifact, readArtifactFile, readArtifactStream, readDocument } from "./files.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
-import { selectTrustedRoot } from "./trust_selection.ts";
+import { describeFailure } from "./report.ts";
+import { oneLine, quote } from "./safe_text.ts";
+import type { SignDependencies } from "./sign_command.ts";
+import { checkRekorSource, selectTrustedRoot } from "./trust_selection.ts";
+
+/** What detached verification is called in messages. */
+export const DETACHED = "Detached verification (--certificate and --signature)";
 
 /** Flags of the verify commands (after env defaults). */
 export interface VerifyFlags {
   readonly bundle?: string | undefined;
+  readonly certificate?: string | undefined;
+  readonly signature?: string | undefined;
   readonly key?: string | undefined;
   readonly "cert-identity"?: string | undefined;
   readonly "cert-oidc-issuer"?: string | undefined;
@@ -39,57 +49,60 @@ export interface VerifyFlags {
   readonly ref?: string | undefined;
   readonly json?: boolean | undefined;
   readonly verbose?: boolean | undefined;
+  readonly offline?: boolean | undefined;
   readonly staging?: boolean | undefined;
   readonly "trust-config"?: string | undefined;
   readonly "trusted-root"?: string | undefined;
 }
 
-/** Files up to this size are read whole (any key type works); larger ones are streamed. */
-const READ_WHOLE_LIMIT = 32 * 1024 * 1024;
-
 const DIGEST_INPUT = /^(sha256|sha384|sha512):(.*)$/;
 
-/** One input: a file path or a digest. */
-type Input = { readonly label: string; readonly path: string } | {
-  readonly label: string;
-  readonly algorithm: HashAlgorithm;
-  readonly digest: Uint8Array;
-};
+/** One input: a path (file, FIFO, device), standard input, or a digest. */
+export type Input =
+  | { readonly kind: "path"; readonly label: string; readonly path: string }
+  | { readonly kind: "stdin"; readonly label: string }
+  | {
+    readonly kind: "digest";
+    readonly label: string;
+    readonly algorithm: HashAlgorithm;
+    readonly digest: Uint8Array;
+  };
+
+/** Where an input's signature comes from. */
+export type Materials =
+  | { readonly kind: "bundle"; readonly bundle: string }
+  | { readonly kind: "detached"; readonly certificate: string; readonly signature: string };
 
 function parseInput(arg: string): Input {
+  if (arg === "-") return { kind: "stdin", label: "-" };
   const m = arg.match(DIGEST_INPUT);
   if (m && !isFile(arg)) {
     const algorithm = m[1] as HashAlgorithm;
     const digest = decodeHex(m[2]!);
     if (digest === undefined || digest.length !== HASH_LENGTH[algorithm]) {
       throw new UsageError(
-        `Invalid digest ${JSON.stringify(arg)}: expected ${algorithm}: followed by ${
+        `Invalid digest ${quote(arg, 80)}: expected ${algorithm}: followed by ${
           2 * HASH_LENGTH[algorithm]
         } hex characters`,
       );
     }
-    return { label: arg, algorithm, digest };
+    return { kind: "digest", label: arg, algorithm, digest };
   }
-  return { label: arg, path: arg };
+  return { kind: "path", label: arg, path: arg };
 }
 
 /** Builds the signer policy from flags. */
 function signerPolicy(command: "identity" | "github", flags: VerifyFlags): SignerPolicy {
   if (flags.key !== undefined) {
-    if (
-      command === "github" || flags["cert-identity"] !== undefined || flags["cert-oidc-issuer"] !== undefined
-    ) {
+    if (flags["cert-identity"] !== undefined || flags["cert-oidc-issuer"] !== undefined) {
       throw new UsageError("--key cannot be combined with identity checks");
     }
-    const text = readTextFile(flags.key, "public key");
-    const blocks = decodePem(text);
-    const block = blocks?.find((b) => b.label === "PUBLIC KEY");
+    const text = readDocument(flags.key, "public key");
+    const block = decodePem(text)?.find((b) => b.label === "PUBLIC KEY");
     if (block === undefined) {
       throw new ParseError(
         "KEY_PARSE",
-        `Public key file ${
-          JSON.stringify(flags.key)
-        } is not a PEM "PUBLIC KEY" (missing block or bad base64)`,
+        `Public key file ${quote(flags.key)} is not a PEM "PUBLIC KEY" (no such block, or bad base64)`,
       );
     }
     return { kind: "key", key: parsePublicKey(block.der) };
@@ -120,49 +133,139 @@ function signerPolicy(command: "identity" | "github", flags: VerifyFlags): Signe
   return { kind: "identity", policy };
 }
 
-function defaultBundlePath(input: Input): string {
-  if (!("path" in input)) throw new UsageError(`A digest input (${input.label}) needs --bundle`);
-  const json = `${input.path}.sigstore.json`;
+function defaultBundlePath(path: string): string {
+  const json = `${path}.sigstore.json`;
   if (isFile(json)) return json;
-  const legacy = `${input.path}.sigstore`;
+  const legacy = `${path}.sigstore`;
   if (isFile(legacy)) return legacy;
   return json; // reading it reports "no such file" with the preferred name
 }
 
-async function verifyOne(
+/** Works out each input's materials and refuses combinations that cannot work, before reading anything. */
+function planMaterials(inputs: readonly Input[], flags: VerifyFlags): Materials[] {
+  const detached = flags.certificate !== undefined || flags.signature !== undefined;
+  if (inputs.filter((i) => i.kind === "stdin").length > 1) {
+    throw new UsageError("- (standard input) can be given only once");
+  }
+  if (detached) {
+    if (flags.bundle !== undefined) {
+      throw new UsageError("--bundle cannot be combined with --certificate or --signature");
+    }
+    if (flags.offline) {
+      throw new UsageError(
+        "--offline cannot be used with --certificate and --signature: a detached signature's log entry " +
+          "must be fetched from the instance's Rekor (verify a bundle to stay offline)",
+      );
+    }
+    if (inputs.length > 1) {
+      throw new UsageError(
+        "--certificate and --signature are the materials of a single input; give one input",
+      );
+    }
+    checkRekorSource(flags, DETACHED);
+  } else if (flags.bundle !== undefined && inputs.length > 1) {
+    throw new UsageError("--bundle names the bundle of a single input; give one input, or omit --bundle");
+  }
+  return inputs.map((input): Materials => {
+    if (detached) {
+      if (input.kind === "path") {
+        return {
+          kind: "detached",
+          certificate: flags.certificate ?? `${input.path}.crt`,
+          signature: flags.signature ?? `${input.path}.sig`,
+        };
+      }
+      if (flags.certificate === undefined || flags.signature === undefined) {
+        throw new UsageError(`The input ${oneLine(input.label)} needs both --certificate and --signature`);
+      }
+      return { kind: "detached", certificate: flags.certificate, signature: flags.signature };
+    }
+    if (flags.bundle !== undefined) return { kind: "bundle", bundle: flags.bundle };
+    if (input.kind !== "path") {
+      throw new UsageError(
+        `The input ${oneLine(input.label)} needs --bundle (or --certificate and --signature)`,
+      );
+    }
+    return { kind: "bundle", bundle: defaultBundlePath(input.path) };
+  });
+}
+
+/** The key that signed a bundle's content, when it can be known before verification. */
+function signingKey(bundle: Bundle, signer: SignerPolicy): PublicKey | undefined {
+  if (signer.kind === "key") return signer.key;
+  const v = bundle.verificationContent;
+  if (v.kind === "publicKey") return undefined;
+  return parsePublicKey(
+    parseCertificate(v.kind === "certificate" ? v.certificate : v.certificates[0]!).publicKeyInfo,
+  );
+}
+
+/** Reads an input once (as a stream unless it is a digest) and hashes it with `algorithms`. */
+async function readInput(
   input: Input,
-  bundlePath: string,
-  signer: SignerPolicy,
-  trustedRoot: TrustedRoot,
-  now: Date,
-): Promise<VerificationResult> {
-  const bundle = parseBundleJson(readTextFile(bundlePath, "bundle"));
-  let artifact: ArtifactInput;
-  if ("path" in input) {
-    const size = fileSize(input.path, "artifact");
-    if (size <= READ_WHOLE_LIMIT) {
-      artifact = { kind: "bytes", bytes: readBinaryFile(input.path, "artifact") };
-    } else {
-      const key = signer.kind === "key"
-        ? signer.key
-        : bundle.verificationContent.kind === "publicKey"
-        ? undefined
-        : parsePublicKey(
-          parseCertificate(
-            bundle.verificationContent.kind === "certificate"
-              ? bundle.verificationContent.certificate
-              : bundle.verificationContent.certificates[0]!,
-          ).publicKeyInfo,
-        );
-      artifact = {
-        kind: "digest",
-        digests: await hashFile(input.path, requiredDigestAlgorithms(bundle, key)),
-      };
+  algorithms: readonly HashAlgorithm[],
+  io: CliIo,
+): Promise<ArtifactInput> {
+  if (input.kind === "digest") {
+    return { kind: "digest", digests: new Map([[input.algorithm, input.digest]]) };
+  }
+  let read: ReadArtifact;
+  if (input.kind === "stdin") {
+    if (io.stdin === undefined) {
+      throw new SigstoreError("IO", "Cannot read standard input: none is available");
+    }
+    try {
+      read = await readArtifactStream(io.stdin(), algorithms);
+    } catch (e) {
+      if (e instanceof SigstoreError) throw e;
+      throw new SigstoreError(
+        "IO",
+        `Cannot read standard input: ${oneLine((e as Error)?.message ?? String(e))}`,
+      );
     }
   } else {
-    artifact = { kind: "digest", digests: new Map([[input.algorithm, input.digest]]) };
+    read = await readArtifactFile(input.path, algorithms);
   }
-  return await verifyBundle(bundle, artifact, { trustedRoot, signer, now });
+  return read.bytes !== undefined
+    ? { kind: "bytes", bytes: read.bytes }
+    : { kind: "digest", digests: read.digests };
+}
+
+/** What verifying one input needs besides the input itself. */
+export interface VerifyContext {
+  readonly signer: SignerPolicy;
+  readonly trustedRoot: TrustedRoot;
+  readonly now: Date;
+  readonly flags: VerifyFlags;
+  readonly io: CliIo;
+  readonly deps: SignDependencies;
+}
+
+async function verifyOne(
+  input: Input,
+  materials: Materials,
+  ctx: VerifyContext,
+): Promise<VerificationResult> {
+  if (materials.kind === "detached") {
+    const { detachedBundle } = await import("./detached.ts");
+    const { bundle, artifact } = await detachedBundle(input, materials, ctx, readInput);
+    return await verifyBundle(bundle, artifact, {
+      trustedRoot: ctx.trustedRoot,
+      signer: ctx.signer,
+      now: ctx.now,
+    });
+  }
+  const bundle = parseBundleJson(readDocument(materials.bundle, "bundle"));
+  const artifact = await readInput(
+    input,
+    requiredDigestAlgorithms(bundle, signingKey(bundle, ctx.signer)),
+    ctx.io,
+  );
+  return await verifyBundle(bundle, artifact, {
+    trustedRoot: ctx.trustedRoot,
+    signer: ctx.signer,
+    now: ctx.now,
+  });
 }
 
 /** Runs a verify command; returns the exit code. */
@@ -171,42 +274,33 @@ export async function runVerify(
   flags: VerifyFlags,
   positionals: readonly string[],
   io: CliIo,
+  deps: SignDependencies = {},
 ): Promise<number> {
-  if (positionals.length === 0) {
-    throw new UsageError("Nothing to verify: give one or more files or sha256: digests");
-  }
-  if (flags.bundle !== undefined && positionals.length > 1) {
-    throw new UsageError("--bundle names the bundle of a single input; give one input, or omit --bundle");
-  }
   const inputs = positionals.map(parseInput);
+  const plans = planMaterials(inputs, flags);
   const signer = signerPolicy(command, flags);
   const trustedRoot = selectTrustedRoot(flags);
-  const now = io.now();
+  const ctx: VerifyContext = { signer, trustedRoot, now: io.now(), flags, io, deps };
   const results: unknown[] = [];
   let failed = 0;
-  for (const input of inputs) {
-    const bundlePath = flags.bundle ?? defaultBundlePath(input);
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i]!;
+    const materials = plans[i]!;
+    const label = oneLine(input.label);
+    const where = materials.kind === "bundle"
+      ? { bundle: materials.bundle }
+      : { certificate: materials.certificate, signature: materials.signature };
     try {
-      const result = await verifyOne(input, bundlePath, signer, trustedRoot, now);
-      io.stderr(`OK: ${input.label}\n`);
-      results.push({ input: input.label, bundle: bundlePath, verified: true, result });
+      const result = await verifyOne(input, materials, ctx);
+      io.stderr(`OK: ${label}\n`);
+      results.push({ input: input.label, ...where, verified: true, result });
     } catch (e) {
       if (!(e instanceof SigstoreError)) throw e;
       failed++;
-      io.stderr(`FAIL: ${input.label}: ${e.message}\n`);
-      if (flags.verbose) {
-        for (
-          let c = (e as { cause?: unknown }).cause;
-          c instanceof Error;
-          c = (c as { cause?: unknown }).cause
-        ) {
-          io.stderr(`  caused by: ${c.message}\n`);
-        }
-        io.stderr(`  error code: ${e.code}\n`);
-      }
+      io.stderr(describeFailure(`FAIL: ${label}`, e, flags.verbose === true));
       results.push({
         input: input.label,
-        bundle: bundlePath,
+        ...where,
         verified: false,
         error: { name: e.name, code: e.code, message: e.message },
       });

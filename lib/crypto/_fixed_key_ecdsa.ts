@@ -14,8 +14,7 @@
  */
 
 import { p256, p384, p521 } from "@noble/curves/nist.js";
-import { createHash } from "node:crypto";
-import type { HashAlgorithm } from "./digest.ts";
+import { digest, type HashAlgorithm } from "./digest.ts";
 
 type Curve = typeof p256 | typeof p384 | typeof p521;
 type CurveName = "P-256" | "P-384" | "P-521";
@@ -71,7 +70,7 @@ export function tableVerifier(curve: CurveName, point: Uint8Array): TableVerifie
       const Fn = c.Point.Fn;
       const { r, s } = sig;
       if (r <= 0n || r >= Fn.ORDER || s <= 0n || s >= Fn.ORDER) return false;
-      const h = createHash(hash).update(data).digest();
+      const h = digest(hash, data);
       let e = 0n;
       for (const b of h) e = (e << 8n) | BigInt(b);
       const excess = h.length * 8 - Fn.BITS;

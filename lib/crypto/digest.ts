@@ -1,12 +1,17 @@
 /**
- * SHA-2 digests, one-shot and streamed. Backed by `node:crypto`'s hash
- * objects, which Deno, Bun and Node all provide natively, so a large file is
- * hashed chunk by chunk at native speed with constant memory.
+ * SHA-2 digests, one-shot and streamed, with constant memory for streams.
+ *
+ * Web Crypto's `crypto.subtle.digest` is one-shot and asynchronous: it cannot
+ * hash a stream chunk by chunk. So where the runtime has `node:crypto` (Deno,
+ * Bun, Node) its native hash objects are used, loaded by `_native_hash.ts`
+ * behind a runtime check; elsewhere (browsers) the pure-JS `@noble/hashes`
+ * SHA-2 does the same job, so this module runs unchanged in a web page.
  *
  * @module
  */
 
-import { createHash } from "node:crypto";
+import { sha256, sha384, sha512 } from "@noble/hashes/sha2.js";
+import { createNativeHash } from "./_native_hash.ts";
 
 /** Hash algorithms Sigstore uses for artifacts, logs and certificates. */
 export type HashAlgorithm = "sha256" | "sha384" | "sha512";
@@ -18,11 +23,37 @@ export const HASH_LENGTH: Readonly<Record<HashAlgorithm, number>> = {
   sha512: 64,
 };
 
+/** An incremental hash: feed chunks with `update`, then call `digest` once. */
+export interface Hasher {
+  /** Adds a chunk of input. */
+  update(chunk: Uint8Array): void;
+  /** Returns the digest of everything added; the hasher is spent afterwards. */
+  digest(): Uint8Array;
+}
+
+const PURE_JS = { sha256, sha384, sha512 } as const;
+
+/** Creates an incremental hasher: native where the runtime has one, pure JS otherwise. */
+export function createHasher(algorithm: HashAlgorithm): Hasher {
+  if (createNativeHash !== undefined) {
+    const native = createNativeHash(algorithm);
+    return {
+      update: (chunk) => void native.update(chunk),
+      digest: () => new Uint8Array(native.digest()),
+    };
+  }
+  const js = PURE_JS[algorithm].create();
+  return {
+    update: (chunk) => void js.update(chunk),
+    digest: () => js.digest(),
+  };
+}
+
 /** Hashes bytes in one call. */
 export function digest(algorithm: HashAlgorithm, ...parts: Uint8Array[]): Uint8Array {
-  const h = createHash(algorithm);
+  const h = createHasher(algorithm);
   for (const p of parts) h.update(p);
-  return new Uint8Array(h.digest());
+  return h.digest();
 }
 
 /** Hashes a stream of chunks; memory stays at one chunk. */
@@ -30,9 +61,7 @@ export async function digestStream(
   algorithm: HashAlgorithm,
   chunks: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>,
 ): Promise<Uint8Array> {
-  const h = createHash(algorithm);
-  for await (const chunk of chunks as AsyncIterable<Uint8Array>) h.update(chunk);
-  return new Uint8Array(h.digest());
+  return (await digestStreamMany([algorithm], chunks)).get(algorithm)!;
 }
 
 /** Hashes a stream with several algorithms at once (one read of the input). */
@@ -40,9 +69,24 @@ export async function digestStreamMany(
   algorithms: readonly HashAlgorithm[],
   chunks: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>,
 ): Promise<Map<HashAlgorithm, Uint8Array>> {
-  const hashes = algorithms.map((a) => [a, createHash(a)] as const);
-  for await (const chunk of chunks as AsyncIterable<Uint8Array>) {
+  const hashes = algorithms.map((a) => [a, createHasher(a)] as const);
+  const iterable = Symbol.asyncIterator in chunks ? chunks as AsyncIterable<Uint8Array> : readChunks(chunks);
+  for await (const chunk of iterable) {
     for (const [, h] of hashes) h.update(chunk);
   }
-  return new Map(hashes.map(([a, h]) => [a, new Uint8Array(h.digest())]));
+  return new Map(hashes.map(([a, h]) => [a, h.digest()]));
+}
+
+/** Iterates a stream through its reader, for browsers whose `ReadableStream` is not async-iterable. */
+async function* readChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
 }

@@ -31,7 +31,10 @@ export function jsonPath(path: string, key: string | number): string {
 }
 
 function typeName(v: unknown): string {
-  return v === null ? "null" : Array.isArray(v) ? "an array" : `a ${typeof v}`;
+  if (v === undefined) return "nothing (the field is missing)";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "object" ? "an object" : `a ${typeof v}`;
 }
 
 /** Names a found value for a message without echoing more than a short, escaped part of it. */

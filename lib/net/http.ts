@@ -95,6 +95,16 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           }
           return { status: response.status, headers: response.headers, body };
         } catch (e) {
+          // A permission the runtime does not grant (Deno's --allow-net) will not come by retrying.
+          if ((e as Error)?.name === "NotCapable" || (e as Error)?.name === "PermissionDenied") {
+            throw new NetworkError(
+              "NETWORK",
+              `${where} is not allowed: ${(e as Error).message.split("\n")[0]}`,
+              {
+                cause: e,
+              },
+            );
+          }
           lastProblem = controller.signal.aborted
             ? `no answer within ${timeoutMs / 1000} s`
             : `cannot connect: ${(e as Error).message?.split("\n")[0] ?? String(e)}`;

@@ -28,3 +28,4 @@ export type {
   RequestTimestampOptions,
   TimeStampRequestOptions,
 } from "./timestamp_request.ts";
+export { findRekorV1Entry, getRekorV1EntryByIndex } from "./rekor_v1_lookup.ts";

@@ -226,7 +226,12 @@ function readB64(v: unknown, path: string): Uint8Array {
   return bytes;
 }
 
-function readRekorV1Entry(json: unknown): TransparencyLogEntry {
+/**
+ * Reads Rekor v1's REST form of one entry (a map from its UUID to the
+ * entry, with `verification.inclusionProof`) into the typed entry, per the
+ * §4.6 conversion table. Throws {@linkcode JsonShapeError} naming the field.
+ */
+export function readRekorV1Entry(json: unknown): TransparencyLogEntry {
   const map = readObject(json, "");
   const keys = Object.keys(map);
   if (keys.length !== 1) {

@@ -103,7 +103,9 @@ export async function verifyMessageSignature(
       if (key.kind !== "ecdsa") {
         throw new VerificationError(
           "SIGNATURE",
-          `Cannot verify a ${key.kind} signature from a digest alone: pass the artifact file instead`,
+          `Cannot verify ${
+            key.kind === "rsa" ? "an RSA" : "an Ed25519"
+          } signature from a digest alone: pass the artifact file instead`,
         );
       }
       ok = verifyPrehashedSignature(key, d, content.signature);

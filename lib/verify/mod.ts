@@ -6,10 +6,12 @@
  */
 
 export { verifyBundle } from "./verify_bundle.ts";
-export { requiredDigestAlgorithms, verifyArtifact } from "./artifact.ts";
+export { requiredDigestAlgorithms, verifyArtifact, verifyMessageSignature } from "./artifact.ts";
 export type { ArtifactContext } from "./artifact.ts";
 export { resolveSigner } from "./signer.ts";
 export { verifySigningCertificate } from "./signing_certificate.ts";
+export { digestArtifactStream, isArtifactDigestEnough } from "./stream.ts";
+export type { ArtifactStreamOptions } from "./stream.ts";
 export { verifyTimestamps } from "./timestamps.ts";
 export type { SigningTime } from "./timestamps.ts";
 export { verifyTlogEntries } from "./tlog_entries.ts";

@@ -41,7 +41,7 @@ describe("CLI usage errors exit 2", () => {
     assertOneLineFailure(
       await runCli(["verify", "identity", "--frobnicate", "x"]),
       2,
-      /^error: Unknown option '--frobnicate'/,
+      /^error: Unknown option "--frobnicate"/,
     );
   });
   it("an unknown command and a missing subcommand", async () => {

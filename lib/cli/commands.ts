@@ -1,0 +1,227 @@
+/**
+ * Every command of the CLI, in one tree: the reference client's `sign`,
+ * `attest`, `verify identity`, `verify github`, `get-identity-token` and
+ * `plumbing fix-bundle`, and the conformance protocol's `sign-bundle` and
+ * `verify-bundle`. Each lists the flag groups it accepts (`lib/cli/flags.ts`)
+ * and maps its parsed flags to its handler.
+ *
+ * To add a command: write a {@linkcode CommandSpec} (its groups, positionals
+ * and `run`) and put it in {@linkcode COMMANDS} or in a group's `commands`.
+ * Handlers that need the network or signing code are imported on demand in
+ * `run`, so verification loads none of it.
+ *
+ * @example Find a command
+ * ```ts
+ * import { COMMANDS } from "./commands.ts";
+ * const verify = COMMANDS.commands.find((c) => c.name === "verify");
+ * ```
+ *
+ * @module
+ */
+
+import type { CommandGroupSpec, CommandSpec, Invocation } from "./command_spec.ts";
+import {
+  ATTEST_OUTPUT_FLAGS,
+  COMMON_FLAGS,
+  FIX_BUNDLE_FLAGS,
+  GITHUB_FLAGS,
+  IDENTITY_FLAGS,
+  INSTANCE_FLAGS,
+  OIDC_FLAGS,
+  PREDICATE_FLAGS,
+  SIGN_BUNDLE_FLAGS,
+  SIGN_OUTPUT_FLAGS,
+  SIGNING_FLAGS,
+  TRUST_FLAGS,
+  VERIFY_BUNDLE_FLAGS,
+  VERIFY_INPUT_FLAGS,
+  VERIFY_OUTPUT_FLAGS,
+} from "./flags.ts";
+import { UsageError } from "./io.ts";
+import type { SignFlags } from "./sign_command.ts";
+import { runVerify, type VerifyFlags } from "./verify_command.ts";
+
+const FILES = { metavar: "FILE...", min: 1, max: Infinity } as const;
+const INPUTS = {
+  metavar: "FILE_OR_DIGEST...",
+  min: 1,
+  max: Infinity,
+  missing: "Nothing to verify: give one or more files, sha256: digests or - for stdin",
+} as const;
+
+const GITHUB_CLAIMS = ["--trigger", "--sha", "--name", "--repository", "--ref"];
+
+/** The flags of a sign-like command, as the signing handler reads them. */
+function signFlags(
+  { args }: Invocation,
+  overrides: Partial<Record<keyof SignFlags, unknown>> = {},
+): SignFlags {
+  return { ...args.values, ...overrides } as SignFlags;
+}
+
+async function runSignCommand(invocation: Invocation, kind: "sign" | "attest", flags: SignFlags) {
+  const { runSign } = await import("./sign_command.ts");
+  return await runSign(kind, flags, invocation.args.positionals, invocation.io, invocation.deps);
+}
+
+/** A value that came from an environment variable is dropped when `--key` replaces identity checks. */
+function unlessKey({ args }: Invocation, name: string): string | undefined {
+  if (args.values.key !== undefined && args.fromEnv.has(name)) return undefined;
+  return args.values[name] as string | undefined;
+}
+
+/** `verify identity` and `verify-bundle`, which spell the identity flags differently. */
+function runVerifyIdentity(inv: Invocation, identityFlag: string, issuerFlag: string): Promise<number> {
+  const flags: VerifyFlags = {
+    ...inv.args.values,
+    "cert-identity": unlessKey(inv, identityFlag),
+    "cert-oidc-issuer": unlessKey(inv, issuerFlag),
+  };
+  return runVerify("identity", flags, inv.args.positionals, inv.io, inv.deps);
+}
+
+const sign: CommandSpec = {
+  kind: "command",
+  name: "sign",
+  summary: "sign files with a short-lived certificate for your OIDC identity",
+  description: "Writes FILE.sigstore.json for each FILE (a v0.3 bundle, verified before it is written).",
+  groups: [SIGN_OUTPUT_FLAGS, SIGNING_FLAGS, OIDC_FLAGS, INSTANCE_FLAGS, COMMON_FLAGS],
+  positionals: { ...FILES, missing: "Nothing to sign: give one or more files" },
+  refuse: {
+    "--predicate": "--predicate and --predicate-type are options of attest",
+    "--predicate-type": "--predicate and --predicate-type are options of attest",
+  },
+  run: (inv) => runSignCommand(inv, "sign", signFlags(inv)),
+};
+
+const attest: CommandSpec = {
+  kind: "command",
+  name: "attest",
+  summary: "sign an in-toto statement about files (DSSE)",
+  description: "The statement's subject is each FILE (name and sha256); writes FILE.sigstore.json.",
+  groups: [PREDICATE_FLAGS, ATTEST_OUTPUT_FLAGS, SIGNING_FLAGS, OIDC_FLAGS, INSTANCE_FLAGS, COMMON_FLAGS],
+  positionals: { ...FILES, missing: "Nothing to attest: give one or more files" },
+  run: (inv) => runSignCommand(inv, "attest", signFlags(inv)),
+};
+
+const getIdentityToken: CommandSpec = {
+  kind: "command",
+  name: "get-identity-token",
+  summary: "print an OIDC identity token (ambient, browser, out-of-band or device flow)",
+  groups: [OIDC_FLAGS, INSTANCE_FLAGS, COMMON_FLAGS],
+  positionals: { metavar: "", min: 0, max: 0 },
+  run: async (inv) => {
+    const { runGetIdentityToken } = await import("./sign_command.ts");
+    return await runGetIdentityToken(signFlags(inv), inv.io, inv.deps);
+  },
+};
+
+const signBundle: CommandSpec = {
+  kind: "command",
+  name: "sign-bundle",
+  summary: "sign one file, the conformance-suite protocol",
+  groups: [SIGN_BUNDLE_FLAGS, INSTANCE_FLAGS, COMMON_FLAGS],
+  positionals: { metavar: "FILE", min: 1, max: 1, missing: "sign-bundle needs the FILE to sign" },
+  run: (inv) => {
+    if (inv.args.values.bundle === undefined) throw new UsageError("sign-bundle needs --bundle");
+    if (inv.args.values["identity-token"] === undefined) {
+      throw new UsageError("sign-bundle needs --identity-token");
+    }
+    // The protocol names a fresh output path; it is written even if it exists.
+    return runSignCommand(inv, "sign", signFlags(inv, { overwrite: true }));
+  },
+};
+
+const verifyIdentity: CommandSpec = {
+  kind: "command",
+  name: "identity",
+  summary: "verify inputs signed by a known identity (or a managed --key)",
+  description:
+    "Verifies each input against its bundle, or against a detached --certificate and --signature\n" +
+    "whose log entry is looked up in the instance's Rekor.",
+  groups: [IDENTITY_FLAGS, VERIFY_INPUT_FLAGS, VERIFY_OUTPUT_FLAGS, TRUST_FLAGS, COMMON_FLAGS],
+  positionals: INPUTS,
+  refuse: {
+    ...Object.fromEntries(GITHUB_CLAIMS.map((f) => [f, `${f} is an option of verify github`])),
+    "--certificate-identity":
+      "use --cert-identity and --cert-oidc-issuer (the verify-bundle spellings differ)",
+    "--certificate-oidc-issuer":
+      "use --cert-identity and --cert-oidc-issuer (the verify-bundle spellings differ)",
+  },
+  run: (inv) => runVerifyIdentity(inv, "cert-identity", "cert-oidc-issuer"),
+};
+
+const verifyGithub: CommandSpec = {
+  kind: "command",
+  name: "github",
+  summary: "verify inputs signed by a GitHub Actions workflow",
+  description:
+    "Always requires the issuer https://token.actions.githubusercontent.com; needs --cert-identity\n" +
+    "or --repository, and checks every claim given.",
+  groups: [GITHUB_FLAGS, VERIFY_INPUT_FLAGS, VERIFY_OUTPUT_FLAGS, TRUST_FLAGS, COMMON_FLAGS],
+  positionals: INPUTS,
+  refuse: {
+    "--cert-oidc-issuer":
+      "verify github always checks the GitHub Actions issuer; --cert-oidc-issuer is not accepted",
+    "--key": "verify github checks a workflow identity; use verify identity --key for a managed key",
+  },
+  run: (inv) => runVerify("github", inv.args.values as VerifyFlags, inv.args.positionals, inv.io, inv.deps),
+};
+
+const verifyBundle: CommandSpec = {
+  kind: "command",
+  name: "verify-bundle",
+  summary: "verify one input, the conformance-suite protocol",
+  groups: [VERIFY_BUNDLE_FLAGS, TRUST_FLAGS, COMMON_FLAGS],
+  positionals: { metavar: "FILE_OR_DIGEST", min: 1, max: 1, missing: "verify-bundle needs a FILE_OR_DIGEST" },
+  refuse: {
+    "--cert-identity": "verify-bundle takes --certificate-identity and --certificate-oidc-issuer",
+    "--cert-oidc-issuer": "verify-bundle takes --certificate-identity and --certificate-oidc-issuer",
+  },
+  run: (inv) => {
+    if (inv.args.values.bundle === undefined) throw new UsageError("verify-bundle needs --bundle");
+    return runVerifyIdentity(inv, "certificate-identity", "certificate-oidc-issuer");
+  },
+};
+
+const fixBundle: CommandSpec = {
+  kind: "command",
+  name: "fix-bundle",
+  summary: "complete an old bundle from the instance's Rekor (and optionally upgrade it to v0.3)",
+  description:
+    "Fetches a Rekor v1 entry's missing inclusion proof and checkpoint by log index, verifies the\n" +
+    "result (with the bundle's own certificate identity as the policy), then prints it on stdout or,\n" +
+    "with --in-place, replaces the file atomically.",
+  groups: [FIX_BUNDLE_FLAGS, INSTANCE_FLAGS, COMMON_FLAGS],
+  positionals: { metavar: "", min: 0, max: 0 },
+  run: async (inv) => {
+    const { runFixBundle } = await import("./fix_bundle_command.ts");
+    return await runFixBundle(inv);
+  },
+};
+
+/** `plumbing`: developer operations. */
+export const PLUMBING: CommandGroupSpec = {
+  kind: "group",
+  name: "plumbing",
+  summary: "developer operations (fix-bundle)",
+  commands: [fixBundle],
+};
+
+/** `verify`: the verification commands. */
+export const VERIFY: CommandGroupSpec = {
+  kind: "group",
+  name: "verify",
+  summary: "verify inputs against their bundles (identity, github)",
+  commands: [verifyIdentity, verifyGithub],
+};
+
+/** The root of the command tree: `sigstore-ts COMMAND ...`. */
+export const COMMANDS: CommandGroupSpec = {
+  kind: "group",
+  name: "sigstore-ts",
+  summary: "sign and verify with Sigstore",
+  commands: [sign, attest, VERIFY, getIdentityToken, PLUMBING, signBundle, verifyBundle].filter(
+    (c) => c.kind === "command" || c.commands.length > 0,
+  ),
+};

@@ -1,0 +1,179 @@
+/**
+ * Parses one command's arguments against its flag table with `node:util`
+ * `parseArgs` in strict mode, then checks what `parseArgs` does not: a flag
+ * of another command (named as such), a flag given twice, an empty file or
+ * URL, a value outside a flag's choices, the number of positionals; and
+ * applies environment-variable defaults.
+ *
+ * @example
+ * ```ts
+ * import { parseCommandArgs } from "./parse_args.ts";
+ * import { COMMON_FLAGS, TRUST_FLAGS } from "./flags.ts";
+ * const parsed = parseCommandArgs(["--staging", "x"], {
+ *   command: "trust show",
+ *   flags: [...COMMON_FLAGS.flags, ...TRUST_FLAGS.flags],
+ *   knownElsewhere: new Map(),
+ *   env: {},
+ * });
+ * // parsed.values.staging === true, parsed.positionals = ["x"]
+ * ```
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import type { FlagSpec } from "./flags.ts";
+import { UsageError } from "./io.ts";
+import { quote } from "./safe_text.ts";
+
+/** Parsed flag values keyed by flag name (aliases folded in), env defaults applied. */
+export type FlagValues = Readonly<Record<string, string | boolean | undefined>>;
+
+/** The result of parsing one command's arguments. */
+export interface ParsedArgs {
+  /** Values by flag name. */
+  readonly values: FlagValues;
+  /** Names of the flags given on the command line. */
+  readonly given: ReadonlySet<string>;
+  /** Names of the flags whose value came from an environment variable. */
+  readonly fromEnv: ReadonlySet<string>;
+  /** The positional arguments. */
+  readonly positionals: readonly string[];
+}
+
+/** What `parseCommandArgs` needs to know. */
+export interface ParseContext {
+  /** The command's name, for messages (`verify identity`). */
+  readonly command: string;
+  /** The flags the command accepts. */
+  readonly flags: readonly FlagSpec[];
+  /**
+   * Flags of other commands, by every spelling (`--x`, `-x`): a message saying
+   * why this command refuses it, or `""` for the generic one.
+   */
+  readonly knownElsewhere: ReadonlyMap<string, string>;
+  /** Environment variables, for defaults. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Every spelling of a flag on the command line: `--name`, `--alias`, `-s`. */
+export function spellings(spec: FlagSpec): string[] {
+  return [
+    `--${spec.name}`,
+    ...(spec.aliases ?? []).map((a) => `--${a}`),
+    ...(spec.short ? [`-${spec.short}`] : []),
+  ];
+}
+
+/** Parses `args` for one command; throws `UsageError` with a one-line message. */
+export function parseCommandArgs(args: readonly string[], ctx: ParseContext): ParsedArgs {
+  const byOption = new Map<string, FlagSpec>(); // parseArgs option name -> spec
+  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {};
+  for (const spec of ctx.flags) {
+    for (const name of [spec.name, ...(spec.aliases ?? [])]) {
+      byOption.set(name, spec);
+      options[name] = {
+        type: spec.kind === "boolean" ? "boolean" : "string",
+        ...(spec.short && name === spec.name ? { short: spec.short } : {}),
+      };
+    }
+  }
+  checkOptionSpellings(args, ctx);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true, tokens: true });
+  } catch (e) {
+    throw new UsageError(firstLine((e as Error).message));
+  }
+  const values: Record<string, string | boolean | undefined> = {};
+  const given = new Set<string>();
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== "option") continue;
+    const spec = byOption.get(token.name)!;
+    if (given.has(spec.name) && spec.kind !== "boolean") {
+      throw new UsageError(`--${spec.name} is given twice; give it once`);
+    }
+    given.add(spec.name);
+    const value = spec.kind === "boolean" ? true : token.value ?? "";
+    values[spec.name] = spec.kind === "boolean" ? true : checkValue(spec, String(value), `--${spec.name}`);
+  }
+  const fromEnv = new Set<string>();
+  for (const spec of ctx.flags) {
+    if (given.has(spec.name) || spec.env === undefined) continue;
+    const value = ctx.env[spec.env];
+    if (value === undefined || value === "") continue; // an empty variable counts as unset
+    values[spec.name] = checkValue(spec, value, spec.env);
+    fromEnv.add(spec.name);
+  }
+  return { values, given, fromEnv, positionals: parsed.positionals };
+}
+
+/**
+ * Checks each option before `parseArgs` does, for messages that name the
+ * problem: an option of another command, an unknown one, or a value that is
+ * missing (the next argument is another option).
+ */
+function checkOptionSpellings(args: readonly string[], ctx: ParseContext): void {
+  const own = new Map(ctx.flags.flatMap((f) => spellings(f).map((s): [string, FlagSpec] => [s, f])));
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") return;
+    if (!arg.startsWith("-") || arg === "-") continue;
+    const spellingsHere = arg.startsWith("--")
+      ? [arg.split("=", 1)[0]!]
+      : [...arg.slice(1)].map((c) => `-${c}`); // -vh is -v -h
+    for (const spelling of spellingsHere) {
+      const spec = own.get(spelling);
+      if (spec === undefined) {
+        const why = ctx.knownElsewhere.get(spelling);
+        throw new UsageError(why || `Unknown option ${quote(spelling)}`);
+      }
+      if (spec.kind === "boolean" && arg.startsWith("--") && arg.includes("=")) {
+        throw new UsageError(`${spelling} takes no value, got ${quote(arg)}`);
+      }
+      if (spec.kind !== "boolean" && !arg.includes("=")) {
+        const next = args[i + 1];
+        if (next === undefined || (next.startsWith("-") && next !== "-")) {
+          throw new UsageError(
+            `${spelling} needs a value (${spec.metavar ?? "a value"})${
+              next === undefined ? "" : `; for one that starts with -, write ${spelling}=VALUE`
+            }`,
+          );
+        }
+        i++; // skip the value
+      }
+    }
+  }
+}
+
+function checkValue(spec: FlagSpec, value: string, source: string): string {
+  if (value === "" && !(spec.kind === "text" && spec.allowEmpty)) {
+    throw new UsageError(
+      `${source} has an empty value (an unset variable?): give ${spec.metavar ?? "a value"}`,
+    );
+  }
+  switch (spec.kind) {
+    case "choice":
+      if (!spec.choices!.includes(value)) {
+        throw new UsageError(`${source} must be ${spec.choices!.join(" or ")}, not ${quote(value)}`);
+      }
+      break;
+    case "url": {
+      let url: URL | undefined;
+      try {
+        url = new URL(value);
+      } catch {
+        url = undefined;
+      }
+      if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:")) {
+        throw new UsageError(`${source} must be an http or https URL, not ${quote(value)}`);
+      }
+      break;
+    }
+  }
+  return value;
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0]!.trim();
+}
