@@ -68,6 +68,15 @@ describe("fuzzer oracle", () => {
     m.messageSignature.signature = "AAEC";
     assert.deepEqual(changedSignedFields(bundle, m), []);
   });
+  it('null is the protobuf default: an index of "0" set to null is unchanged, to 1 changed', () => {
+    const zero = structuredClone(bundle) as Record<string, any>;
+    zero.verificationMaterial.tlogEntries[0].logIndex = "0";
+    const m = structuredClone(zero);
+    m.verificationMaterial.tlogEntries[0].logIndex = null;
+    assert.deepEqual(changedSignedFields(zero, m), []);
+    m.verificationMaterial.tlogEntries[0].logIndex = "1";
+    assert.equal(changedSignedFields(zero, m).length, 1);
+  });
   it("an index is not signed without a SET (Rekor v2)", () => {
     const v2 = structuredClone(bundle) as Record<string, any>;
     delete v2.verificationMaterial.tlogEntries[0].inclusionPromise;

@@ -106,9 +106,13 @@ export function signedFields(bundle: Json): Map<string, string> {
   return out;
 }
 
+const INTEGER_KEYS = new Set(["logIndex", "integratedTime", "treeSize"]);
+
 function normalize(path: JsonPath, value: Json): string {
   const key = path[path.length - 1];
-  if (key === "hashes" && value === null) return ""; // protobuf JSON: null is the empty list
+  // Protobuf JSON: null is the field's default (the empty list, 0, empty bytes).
+  if (key === "hashes" && value === null) return "";
+  if (value === null) return INTEGER_KEYS.has(String(key)) ? "int:0" : "bytes:";
   if (key === "hashes" && Array.isArray(value)) {
     return value.map((h) => normalize(["hash"], h)).join(",");
   }
