@@ -3,7 +3,7 @@
  * (artifact path and sha256: digest) through the CLI in-process, exactly as
  * the upstream harness calls a client. A `_fail` suffix means the client
  * must reject. Read from CONFORMANCE_DIR (default ../shared/conformance);
- * skipped with a note when absent.
+ * skipped with a note when absent, failing under CI=true.
  *
  * @module
  */
@@ -12,18 +12,16 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { CONFORMANCE_DIR, noteConformanceSkipped } from "./_support/paths.ts";
+import { CONFORMANCE_DIR, conformanceUnavailable } from "./_support/paths.ts";
 import { runCli } from "./_support/cli.ts";
 
 /** A time at which the embedded trust (as of 2026-08-21) is less than 30 days old: no age warning. */
 const EMBEDDED_FRESH = new Date("2026-09-01T00:00:00Z");
 
-const DEFAULT_IDENTITY =
-  "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
-const DEFAULT_ISSUER = "https://token.actions.githubusercontent.com";
+import { CONFORMANCE_IDENTITY, CONFORMANCE_ISSUER } from "./_support/conformance_cases.ts";
 
 if (CONFORMANCE_DIR === undefined) {
-  noteConformanceSkipped("tests/conformance_test.ts (140 conformance verifications)");
+  conformanceUnavailable("tests/conformance_test.ts (140 conformance verifications)");
 } else {
   const assets = `${CONFORMANCE_DIR}/assets/bundle-verify`;
   const cases = readdirSync(assets, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
@@ -42,9 +40,9 @@ if (CONFORMANCE_DIR === undefined) {
         : ["--offline"];
       const signerArgs = existsSync(`${dir}/key.pub`) ? ["--key", `${dir}/key.pub`] : [
         "--certificate-identity",
-        read("identity", DEFAULT_IDENTITY),
+        read("identity", CONFORMANCE_IDENTITY),
         "--certificate-oidc-issuer",
-        read("issuer", DEFAULT_ISSUER),
+        read("issuer", CONFORMANCE_ISSUER),
       ];
       const digest = existsSync(artifact)
         ? `sha256:${createHash("sha256").update(readFileSync(artifact)).digest("hex")}`

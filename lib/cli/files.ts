@@ -5,8 +5,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readDocument } from "./files.ts";
- * const text = readDocument("bundle.sigstore.json", "bundle"); // throws SigstoreError("IO") on failure
+ * // Run from the repository root.
+ * const text = readDocument("testdata/genuine/java-bundle-v3-prod/bundle.sigstore.json", "bundle");
+ * assert.ok(text.includes("mediaType"));
+ * assert.throws(() => readDocument("no-such.sigstore.json", "bundle"), { code: "IO" });
  * ```
  *
  * @module

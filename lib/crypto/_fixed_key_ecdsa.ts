@@ -26,7 +26,7 @@ type Point = ReturnType<Curve["Point"]["fromBytes"]>;
 const PRECOMPUTE_AFTER = 2;
 /** Uses so far, by the key's SPKI bytes (object identity: the trust root's own copy). */
 const uses = new WeakMap<Uint8Array, number>();
-const tables = new WeakMap<Uint8Array, { readonly curve: Curve; readonly point: Point }>();
+const tables = new WeakMap<Uint8Array, TableVerifier>();
 
 /** Big-endian bytes as a bigint. */
 function toBigInt(bytes: Uint8Array): bigint {
@@ -34,6 +34,9 @@ function toBigInt(bytes: Uint8Array): bigint {
   for (const b of bytes) n = (n << 8n) | BigInt(b);
   return n;
 }
+
+/** Verifies an `r‖s` ECDSA signature over `data` hashed with `hash`; `false` on any failure. */
+export type TableVerifier = (data: Uint8Array, rawSignature: Uint8Array, hash: HashAlgorithm) => boolean;
 
 /**
  * Returns a verifier for `point` (whose SPKI is `spki`) if the key has been
@@ -44,23 +47,35 @@ export async function precomputedVerifier(
   curve: CurveName,
   spki: Uint8Array,
   point: Uint8Array,
-): Promise<((data: Uint8Array, rawSignature: Uint8Array, hash: HashAlgorithm) => boolean) | undefined> {
+): Promise<TableVerifier | undefined> {
   if (NATIVE_ECDSA_IS_FAST) return undefined;
-  let table = tables.get(spki);
-  if (table === undefined) {
+  let verify = tables.get(spki);
+  if (verify === undefined) {
     const n = (uses.get(spki) ?? 0) + 1;
     uses.set(spki, n);
     if (n <= PRECOMPUTE_AFTER) return undefined;
-    const nist = await import("@noble/curves/nist.js");
-    const c: Curve = curve === "P-256" ? nist.p256 : curve === "P-384" ? nist.p384 : nist.p521;
-    const P = c.Point.fromBytes(point);
-    P.precompute(8);
-    tables.set(spki, table = { curve: c, point: P });
+    verify = await tableVerifier(curve, point);
+    tables.set(spki, verify);
   }
-  const { curve: { Point: C }, point: Q } = table;
+  return verify;
+}
+
+/**
+ * Builds the precomputed table for one public key (an uncompressed or
+ * compressed point on `curve`) and returns its verifier, on every runtime
+ * (tests cross-check it against native ECDSA). Rejects if the point is not
+ * on the curve.
+ */
+export async function tableVerifier(curve: CurveName, point: Uint8Array): Promise<TableVerifier> {
+  const nist = await import("@noble/curves/nist.js");
+  const c: Curve = curve === "P-256" ? nist.p256 : curve === "P-384" ? nist.p384 : nist.p521;
+  const Q: Point = c.Point.fromBytes(point);
+  Q.precompute(8);
+  const C = c.Point;
   const Fn = C.Fn;
   return (data, rawSignature, hash) => {
     try {
+      if (rawSignature.length !== 2 * Fn.BYTES) return false;
       const half = rawSignature.length / 2;
       const r = toBigInt(rawSignature.subarray(0, half));
       const s = toBigInt(rawSignature.subarray(half));

@@ -31,12 +31,13 @@ globalThis.addEventListener?.("unload", removeTestCache); // Deno, whose test ru
 
 /**
  * Runs `sigstore-ts args...` in-process (with {@linkcode TEST_CACHE_DIR} unless `env` names a cache);
- * `stdin`, when given, is its standard input (in 3 chunks).
+ * `stdin`, when given, is its standard input (in 3 chunks). The clock is `now` when given, else the
+ * real one (a time fixed before `sign` runs would predate the certificate it gets).
  */
 export async function runCli(
   args: string[],
   env: Record<string, string> = {},
-  now = new Date(),
+  now?: Date,
   stdin?: Uint8Array,
 ): Promise<CliRun> {
   let stdout = "";
@@ -45,7 +46,7 @@ export async function runCli(
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
     env: { SIGSTORE_TS_CACHE_DIR: TEST_CACHE_DIR, ...env },
-    now: () => now,
+    now: () => now ?? new Date(),
     ...(stdin === undefined ? {} : { stdin: () => chunked(stdin) }),
   });
   return { code, stdout, stderr };

@@ -12,7 +12,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { after, describe, it } from "node:test";
 import { runCli } from "../_support/cli.ts";
-import { CONFORMANCE_DIR, noteConformanceSkipped } from "../_support/paths.ts";
+import { CONFORMANCE_DIR, conformanceUnavailable } from "../_support/paths.ts";
 
 const IDENTITY =
   "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
@@ -98,7 +98,7 @@ describe("CLI usage errors exit 2", () => {
 });
 
 if (CONFORMANCE_DIR === undefined) {
-  noteConformanceSkipped("tests/cli/cli_test.ts (runs on real bundles)");
+  conformanceUnavailable("tests/cli/cli_test.ts (runs on real bundles)");
 } else {
   const assets = `${CONFORMANCE_DIR}/assets/bundle-verify`;
   const work = mkdtempSync(`${tmpdir()}/sigstore-ts-cli-`);

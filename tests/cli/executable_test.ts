@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import process from "node:process";
 import { after, describe, it } from "node:test";
 import { REPO_ROOT, TESTDATA } from "../_support/paths.ts";
+import { skipTest } from "../_support/unavailable.ts";
 
 const EXE = `${REPO_ROOT}/dist/sigstore-ts`;
 const JAVA = `${TESTDATA}/genuine/java-bundle-v3-prod`;
@@ -37,10 +38,7 @@ describe("the executable ignores the working directory's .env and bunfig.toml", 
   };
 
   it("no preload runs and .env sets no default; with the flags it verifies", (t) => {
-    if (!existsSync(EXE)) {
-      if (process.env.CI === "true") assert.fail(`CI=true but ${EXE} is missing (npm run build)`);
-      return t.skip("dist/sigstore-ts not built (npm run build)");
-    }
+    if (!existsSync(EXE)) return skipTest(t, `${EXE} not built (npm run build)`);
     const withoutFlags = run(["verify", "identity", "--offline", "a.txt"]);
     assert.doesNotMatch(withoutFlags.out, /PRELOAD RAN/);
     assert.equal(withoutFlags.code, 2, withoutFlags.out);
