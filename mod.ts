@@ -77,18 +77,38 @@ export { preAuthEncoding } from "./lib/bundle/mod.ts";
  *
  * @param bundle A parsed bundle.
  * @param artifact The artifact's bytes, or its digests.
- * @param options Trust root, signer policy (identity or key) and the current time.
+ * @param options Trust root, signer policy (identity or key), the current time
+ *   (default: the clock; the future-time check always runs) and the CT log
+ *   threshold (at least 1).
  * @returns A JSON-serialisable result naming the signer and the verified times.
  * @throws {VerificationError} with the failed step's code (`TLOG_INCLUSION_PROOF`, `CERT_CHAIN`, `SIGNATURE`, …).
- * @throws {PolicyError} when the signer is not the expected one.
+ * @throws {PolicyError} when the signer is not the expected one, or the policy
+ *   names no identity or issuer without `unsafeAnySubject` / `unsafeAnyIssuer`.
+ * @throws {ConfigError} `CONFIG` for an invalid `now` or a threshold below 1.
  *
- * @example
- * ```ts ignore
+ * @example A policy must name an issuer (or opt out by name)
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { embeddedTrustedRoot, parseBundleJson, verifyBundle } from "./mod.ts";
- * const result = await verifyBundle(parseBundleJson(bundleText), { kind: "bytes", bytes }, {
- *   trustedRoot: embeddedTrustedRoot(),
- *   signer: { kind: "identity", policy: { subject: { exact: id }, issuer, extensions: [] } },
+ *
+ * const bundle = parseBundleJson(
+ *   await Deno.readTextFile("testdata/genuine/java-bundle-v3-prod/bundle.sigstore.json"),
+ * );
+ * const bytes = await Deno.readFile("testdata/genuine/java-bundle-v3-prod/artifact");
+ * const trustedRoot = embeddedTrustedRoot("production");
+ * const subject = { exact: "appu@google.com" };
+ * const result = await verifyBundle(bundle, { kind: "bytes", bytes }, {
+ *   trustedRoot,
+ *   signer: { kind: "identity", policy: { subject, issuer: "https://accounts.google.com", extensions: [] } },
  * });
+ * assert.equal(result.signer.kind, "certificate");
+ * await assert.rejects(
+ *   verifyBundle(bundle, { kind: "bytes", bytes }, {
+ *     trustedRoot,
+ *     signer: { kind: "identity", policy: { subject, issuer: undefined, extensions: [] } },
+ *   }),
+ *   { code: "POLICY_ISSUER" },
+ * );
  * ```
  */
 export { verifyBundle } from "./lib/verify/mod.ts";
@@ -186,7 +206,12 @@ export { parseClientTrustConfigJson } from "./lib/trust/mod.ts";
 export { githubPolicy } from "./lib/policy/mod.ts";
 
 /**
- * Checks a certificate against an identity policy.
+ * Checks a certificate against an identity policy: the SAN (exact, or an
+ * anchored regex), the OIDC issuer (the certificate's `.1.1` and `.1.8`
+ * extensions must agree) and Fulcio claims. A policy without a subject or an
+ * issuer is refused unless `unsafeAnySubject` / `unsafeAnyIssuer` is set.
+ *
+ * @throws {PolicyError} `POLICY_IDENTITY`, `POLICY_ISSUER` or `POLICY_EXTENSION`.
  *
  * @example
  * ```ts ignore
@@ -218,6 +243,27 @@ export {
 } from "./lib/errors/mod.ts";
 
 /**
+ * The codes each error class accepts, one list per class: a constructor
+ * refuses a code from another class's list.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PARSE_ERROR_CODES, VERIFICATION_ERROR_CODES } from "./mod.ts";
+ * assert.ok(PARSE_ERROR_CODES.includes("BUNDLE_PARSE"));
+ * assert.ok(!VERIFICATION_ERROR_CODES.some((c) => (PARSE_ERROR_CODES as readonly string[]).includes(c)));
+ * ```
+ */
+export {
+  CONFIG_ERROR_CODES,
+  NETWORK_ERROR_CODES,
+  PARSE_ERROR_CODES,
+  POLICY_ERROR_CODES,
+  SIGSTORE_ERROR_CODES,
+  VERIFICATION_ERROR_CODES,
+} from "./lib/errors/mod.ts";
+
+/**
  * Runs the `sigstore-ts` command line with injected I/O; returns the exit code.
  *
  * @example
@@ -232,7 +278,15 @@ export {
  */
 export { main } from "./lib/cli/mod.ts";
 
-export type { ErrorCode } from "./lib/errors/mod.ts";
+export type {
+  ConfigErrorCode,
+  ErrorCode,
+  NetworkErrorCode,
+  ParseErrorCode,
+  PolicyErrorCode,
+  SigstoreErrorCode,
+  VerificationErrorCode,
+} from "./lib/errors/mod.ts";
 export type {
   Bundle,
   BundleParts,

@@ -5,13 +5,29 @@
  * @module
  */
 
-import { encodeHex, JsonShapeError, readArray, readObject, readString, utf8Decode } from "../encoding/mod.ts";
+import {
+  encodeHex,
+  JsonShapeError,
+  parseJsonText,
+  quote,
+  readArray,
+  readObject,
+  readString,
+  utf8Decode,
+} from "../encoding/mod.ts";
 import { VerificationError } from "../errors/mod.ts";
 
 /** The DSSE payload type of in-toto statements. */
 export const IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
 
 const STATEMENT_TYPES = new Set(["https://in-toto.io/Statement/v1", "https://in-toto.io/Statement/v0.1"]);
+
+/**
+ * How deep a statement may nest. Predicates such as SBOMs nest components in
+ * components, so the limit is far above the bundle's 64, yet low enough that
+ * no runtime's JSON parser runs out of stack.
+ */
+const MAX_STATEMENT_DEPTH = 512;
 
 /** One statement subject. */
 export interface StatementSubject {
@@ -31,21 +47,12 @@ export interface Statement {
 /** Parses an in-toto Statement from DSSE payload bytes. */
 export function parseStatement(payload: Uint8Array): Statement {
   const text = utf8Decode(payload);
-  let json: unknown;
+  if (text === undefined) throw new VerificationError("INTOTO_SUBJECT", "in-toto statement is not UTF-8");
   try {
-    if (text === undefined) throw new Error("payload is not UTF-8");
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new VerificationError(
-      "INTOTO_SUBJECT",
-      `in-toto statement is not valid JSON: ${(e as Error).message}`,
-    );
-  }
-  try {
-    const root = readObject(json, "");
+    const root = readObject(parseJsonText(text, { maxDepth: MAX_STATEMENT_DEPTH }), "");
     const type = readString(root._type, "_type");
     if (!STATEMENT_TYPES.has(type)) {
-      throw new JsonShapeError("_type", `unsupported statement type ${JSON.stringify(type)}`);
+      throw new JsonShapeError("_type", `unsupported statement type ${quote(type)}`);
     }
     const subjects = readArray(root.subject, "subject").map((s, i) => {
       const subject = readObject(s, `subject[${i}]`);
@@ -59,6 +66,7 @@ export function parseStatement(payload: Uint8Array): Statement {
     return {
       type,
       subjects,
+      // in-toto spec (v0.1.0 and v1): predicateType is a required TypeURI, so never empty.
       predicateType: readString(root.predicateType, "predicateType"),
       predicate: root.predicate,
     };

@@ -10,6 +10,8 @@
 import {
   jsonPath,
   JsonShapeError,
+  parseJsonText,
+  quote,
   readArray,
   readBytes,
   readObject,
@@ -42,9 +44,10 @@ export const MAX_BUNDLE_LIST = 32;
 export function parseBundleJson(text: string): Bundle {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonText(text);
   } catch (e) {
-    throw new ParseError("BUNDLE_PARSE", `Bundle is not valid JSON: ${(e as Error).message}`);
+    if (!(e instanceof JsonShapeError)) throw e;
+    throw new ParseError("BUNDLE_PARSE", `Bundle ${e.problem}`, { cause: e });
   }
   return parseBundle(json);
 }
@@ -68,9 +71,7 @@ function readBundle(json: unknown): Bundle {
   if (version === undefined) {
     throw new ParseError(
       "BUNDLE_UNSUPPORTED_VERSION",
-      `Unsupported bundle media type ${
-        JSON.stringify(mediaType)
-      }: expected a bundle of version 0.1, 0.2 or 0.3`,
+      `Unsupported bundle media type ${quote(mediaType)}: expected a bundle of version 0.1, 0.2 or 0.3`,
     );
   }
   const vm = readObject(root.verificationMaterial, "verificationMaterial");

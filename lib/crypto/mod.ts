@@ -11,6 +11,7 @@ export {
   CURVE_HASH,
   defaultHash,
   ecdsaDerToRaw,
+  MIN_RSA_MODULUS_BITS,
   parsePublicKey,
   verifyPrehashedSignature,
   verifySignature,

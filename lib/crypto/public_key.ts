@@ -43,7 +43,13 @@ export const CURVE_HASH: Readonly<Record<EcCurve, HashAlgorithm>> = {
 const CURVE_SIZE: Readonly<Record<EcCurve, number>> = { "P-256": 32, "P-384": 48, "P-521": 66 };
 const NOBLE = { "P-256": p256, "P-384": p384, "P-521": p521 } as const;
 
-/** Parses a SubjectPublicKeyInfo (DER). */
+/** The smallest RSA modulus accepted anywhere: signer keys, trust-root keys, CA and TSA certificates. */
+export const MIN_RSA_MODULUS_BITS = 2048;
+
+/**
+ * Parses a SubjectPublicKeyInfo (DER). Throws `ParseError` (`KEY_PARSE`) for
+ * a malformed or unsupported key, and for an RSA key under 2048 bits.
+ */
 export function parsePublicKey(spki: Uint8Array): PublicKey {
   try {
     const [algorithm, bits] = derSequence(parseDer(spki), "SubjectPublicKeyInfo");
@@ -68,7 +74,12 @@ export function parsePublicKey(spki: Uint8Array): PublicKey {
       const [modulus] = derSequence(parseDer(keyBytes), "RSAPublicKey");
       let n = modulus!.value;
       while (n.length > 0 && n[0] === 0) n = n.subarray(1);
-      return { kind: "rsa", spki, modulusBits: n.length * 8 };
+      const modulusBits = n.length === 0 ? 0 : (n.length - 1) * 8 + (32 - Math.clz32(n[0]!));
+      // NIST SP 800-131A and the Sigstore algorithm registry: RSA keys have at least 2048 bits.
+      if (modulusBits < MIN_RSA_MODULUS_BITS) {
+        throw new Error(`RSA key has ${modulusBits} bits: at least ${MIN_RSA_MODULUS_BITS} are required`);
+      }
+      return { kind: "rsa", spki, modulusBits };
     }
     throw new Error(`unsupported key algorithm ${oid}`);
   } catch (e) {

@@ -8,15 +8,19 @@
  */
 
 import { decodeBase64 } from "./base64.ts";
+import { quote } from "./quote.ts";
 
 /** A shape error at a JSON path; the parse layers rethrow it as their own typed error. */
 export class JsonShapeError extends Error {
   /** JSON path of the offending field, such as `tlogEntries[0].logIndex`. */
   readonly path: string;
+  /** What is wrong with it, such as `expected an int64 string, found an array`. */
+  readonly problem: string;
   /** Creates the error for `path`. */
   constructor(path: string, problem: string) {
     super(`${path || "(document)"}: ${problem}`);
     this.path = path;
+    this.problem = problem;
     this.name = "JsonShapeError";
   }
 }
@@ -31,6 +35,13 @@ function typeName(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
   return typeof v === "object" ? "an object" : `a ${typeof v}`;
+}
+
+/** Names a found value for a message without echoing more than a short, escaped part of it. */
+function describeFound(v: unknown): string {
+  if (typeof v === "string") return quote(v, 40);
+  if (typeof v === "number" || typeof v === "boolean") return quote(String(v), 40).slice(1, -1);
+  return typeName(v);
 }
 
 /** Requires a JSON object. */
@@ -73,7 +84,7 @@ export function readUint64(v: unknown, path: string): bigint {
   if (v === undefined || v === null) return 0n;
   if (typeof v === "number") {
     if (!Number.isSafeInteger(v) || v < 0) {
-      throw new JsonShapeError(path, `expected a non-negative integer, found ${v}`);
+      throw new JsonShapeError(path, `expected a non-negative integer, found ${describeFound(v)}`);
     }
     return BigInt(v);
   }
@@ -81,7 +92,7 @@ export function readUint64(v: unknown, path: string): bigint {
     const n = BigInt(v);
     if (n < 2n ** 63n) return n;
   }
-  throw new JsonShapeError(path, `expected a non-negative int64, found ${JSON.stringify(v)}`);
+  throw new JsonShapeError(path, `expected a non-negative int64, found ${describeFound(v)}`);
 }
 
 /** Reads a google.protobuf.Timestamp (RFC 3339, UTC `Z` or offset). */
@@ -90,7 +101,7 @@ export function readTimestamp(v: unknown, path: string): Date {
   const m = text.match(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/);
   const ms = m ? Date.parse(text) : NaN;
   if (Number.isNaN(ms)) {
-    throw new JsonShapeError(path, `expected an RFC 3339 timestamp, found ${JSON.stringify(text)}`);
+    throw new JsonShapeError(path, `expected an RFC 3339 timestamp, found ${describeFound(text)}`);
   }
   return new Date(ms);
 }

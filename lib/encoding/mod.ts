@@ -10,6 +10,9 @@ export { bytesEqual, concatBytes, utf8Decode, utf8Encode } from "./bytes.ts";
 export { decodePem, encodePem } from "./pem.ts";
 export type { PemBlock } from "./pem.ts";
 export { canonicalJson } from "./canonical_json.ts";
+export { BYTES_MAX_LENGTH, describeBytes, quote, QUOTE_MAX_LENGTH } from "./quote.ts";
+export { MAX_JSON_DEPTH, parseJsonText } from "./json_text.ts";
+export type { ParseJsonTextOptions } from "./json_text.ts";
 export {
   jsonPath,
   JsonShapeError,

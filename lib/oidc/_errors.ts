@@ -5,10 +5,10 @@
  * @module
  */
 
-import { ConfigError, type ErrorCode } from "../errors/mod.ts";
+import { ConfigError, type ConfigErrorCode } from "../errors/mod.ts";
 
 /** The code given to unusable identity tokens and failed sign-ins. */
-export const TOKEN_ERROR_CODE: ErrorCode = "OIDC_TOKEN";
+export const TOKEN_ERROR_CODE: ConfigErrorCode = "OIDC_TOKEN";
 
 /** Builds a `ConfigError` for an unusable token or a failed sign-in. Never pass token text in `message`. */
 export function tokenError(message: string, cause?: unknown): ConfigError {

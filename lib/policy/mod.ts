@@ -4,7 +4,12 @@
  * @module
  */
 
-export { certificateIdentities, certificateIssuer, verifyIdentityPolicy } from "./policy.ts";
+export {
+  certificateIdentities,
+  certificateIssuer,
+  validateIdentityPolicy,
+  verifyIdentityPolicy,
+} from "./policy.ts";
 export type { ExtensionRequirement, IdentityPolicy, SanMatcher } from "./policy.ts";
 export { GITHUB_ACTIONS_ISSUER, githubPolicy } from "./github.ts";
 export type { GitHubPolicyOptions } from "./github.ts";

@@ -34,12 +34,101 @@ export interface ExtensionRequirement {
 export interface IdentityPolicy {
   /** Expected SAN; `undefined` only with `unsafeAnySubject`. */
   readonly subject: SanMatcher | undefined;
-  /** Expected OIDC issuer (exact). */
+  /** Expected OIDC issuer (exact); `undefined` only with `unsafeAnyIssuer`. */
   readonly issuer: string | undefined;
   /** Further claims from Fulcio extensions. */
   readonly extensions: readonly ExtensionRequirement[];
   /** Accept any SAN; must be asked for by name. */
   readonly unsafeAnySubject?: boolean;
+  /** Accept any OIDC issuer; must be asked for by name. */
+  readonly unsafeAnyIssuer?: boolean;
+}
+
+/**
+ * Checks that a policy pins a signer: an expected SAN (or
+ * `unsafeAnySubject: true`), an expected issuer (or `unsafeAnyIssuer: true`),
+ * a regular expression that compiles, and well-formed extension
+ * requirements. `verifyBundle` runs it before any other step.
+ *
+ * @param policy The policy to check.
+ * @throws {PolicyError} `POLICY_IDENTITY` (subject or regex), `POLICY_ISSUER`
+ *   (issuer) or `POLICY_EXTENSION` (a requirement without values).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { validateIdentityPolicy } from "./policy.ts";
+ *
+ * validateIdentityPolicy({ subject: { exact: "me@example.com" }, issuer: "https://accounts.google.com", extensions: [] });
+ * assert.throws(
+ *   () => validateIdentityPolicy({ subject: { exact: "me@example.com" }, issuer: undefined, extensions: [] }),
+ *   { code: "POLICY_ISSUER" },
+ * );
+ * ```
+ */
+export function validateIdentityPolicy(policy: IdentityPolicy): void {
+  if (policy.subject === undefined) {
+    if (policy.unsafeAnySubject !== true) {
+      throw new PolicyError(
+        "POLICY_IDENTITY",
+        "No expected identity given: refusing to accept any signer (unsafeAnySubject opts out)",
+      );
+    }
+  } else if ("regex" in policy.subject) {
+    compileSubjectRegex(policy.subject.regex);
+  } else if (typeof policy.subject.exact !== "string" || policy.subject.exact === "") {
+    throw new PolicyError("POLICY_IDENTITY", "The expected identity is empty");
+  }
+  if (policy.issuer === undefined || policy.issuer === "") {
+    if (policy.unsafeAnyIssuer !== true) {
+      throw new PolicyError(
+        "POLICY_ISSUER",
+        "No expected OIDC issuer given: refusing to accept any issuer (unsafeAnyIssuer opts out)",
+      );
+    }
+  }
+  for (const req of policy.extensions) {
+    if (req.oids.length === 0 || req.oids.length !== req.values.length) {
+      throw new PolicyError(
+        "POLICY_EXTENSION",
+        `Policy requirement ${quote(req.name)} needs one expected value per extension OID`,
+      );
+    }
+  }
+}
+
+/**
+ * Quotes a value from a certificate or a policy for a message, at most 120
+ * characters of it, with JSON escapes (so no line break). `policy/` may not
+ * import `encoding/` (style.md §2), whose `quote` also escapes Unicode
+ * separators; the CLI escapes every message again when it prints it.
+ */
+function quote(value: string): string {
+  return value.length > 120
+    ? `${JSON.stringify(value.slice(0, 120))}… (${value.length - 120} more characters)`
+    : JSON.stringify(value);
+}
+
+const regexCache = new Map<string, RegExp>();
+
+/** Compiles an anchored SAN pattern; `PolicyError` when it is not a valid regular expression. */
+function compileSubjectRegex(source: string): RegExp {
+  let re = regexCache.get(source);
+  if (re === undefined) {
+    try {
+      re = new RegExp(`^(?:${source})$`, "u");
+    } catch (e) {
+      throw new PolicyError(
+        "POLICY_IDENTITY",
+        `The expected identity pattern ${quote(source)} is not a valid regular expression: ${
+          (e as Error).message
+        }`,
+      );
+    }
+    if (regexCache.size > 256) regexCache.clear();
+    regexCache.set(source, re);
+  }
+  return re;
 }
 
 /** The SAN values of a certificate as strings (email, URI, otherName UTF8String). */
@@ -60,8 +149,8 @@ export function certificateIssuer(cert: Certificate): string | undefined {
   if (v1 !== undefined && v2 !== undefined && v1 !== v2) {
     throw new PolicyError(
       "POLICY_ISSUER",
-      `Certificate issuer extensions disagree: ${JSON.stringify(v1)} (1.3.6.1.4.1.57264.1.1) vs ${
-        JSON.stringify(v2)
+      `Certificate issuer extensions disagree: ${quote(v1)} (1.3.6.1.4.1.57264.1.1) vs ${
+        quote(v2)
       } (1.3.6.1.4.1.57264.1.8)`,
     );
   }
@@ -70,7 +159,7 @@ export function certificateIssuer(cert: Certificate): string | undefined {
 
 function matchesSubject(matcher: SanMatcher, value: string): boolean {
   if ("exact" in matcher) return value === matcher.exact;
-  return new RegExp(`^(?:${matcher.regex})$`, "u").test(value);
+  return compileSubjectRegex(matcher.regex).test(value);
 }
 
 /**
@@ -78,30 +167,28 @@ function matchesSubject(matcher: SanMatcher, value: string): boolean {
  * `POLICY_IDENTITY`, `POLICY_ISSUER` or `POLICY_EXTENSION`.
  */
 export function verifyIdentityPolicy(cert: Certificate, policy: IdentityPolicy): void {
+  validateIdentityPolicy(policy);
   const identities = certificateIdentities(cert);
-  if (policy.subject === undefined) {
-    if (policy.unsafeAnySubject !== true) {
-      throw new PolicyError("POLICY_IDENTITY", "No expected identity given: refusing to accept any signer");
-    }
-  } else {
+  // The issuer extensions must agree even when the policy accepts any issuer.
+  const issuer = certificateIssuer(cert);
+  if (policy.subject !== undefined) {
     const subject = policy.subject;
     if (!identities.some((id) => matchesSubject(subject, id))) {
-      const expected = "exact" in subject ? JSON.stringify(subject.exact) : `/^${subject.regex}$/`;
+      const expected = "exact" in subject ? quote(subject.exact) : `/^${subject.regex}$/`;
       throw new PolicyError(
         "POLICY_IDENTITY",
         `Certificate identity does not match: expected ${expected}, found ${
-          identities.length ? identities.map((i) => JSON.stringify(i)).join(", ") : "no identity"
+          identities.length ? identities.map((i) => quote(i)).join(", ") : "no identity"
         }`,
       );
     }
   }
-  if (policy.issuer !== undefined) {
-    const issuer = certificateIssuer(cert);
+  if (policy.issuer !== undefined && policy.issuer !== "") {
     if (issuer !== policy.issuer) {
       throw new PolicyError(
         "POLICY_ISSUER",
-        `Certificate OIDC issuer does not match: expected ${JSON.stringify(policy.issuer)}, found ${
-          issuer === undefined ? "no issuer extension" : JSON.stringify(issuer)
+        `Certificate OIDC issuer does not match: expected ${quote(policy.issuer)}, found ${
+          issuer === undefined ? "no issuer extension" : quote(issuer)
         }`,
       );
     }
@@ -115,8 +202,8 @@ export function verifyIdentityPolicy(cert: Certificate, policy: IdentityPolicy):
       if (actual !== req.values[i]) {
         throw new PolicyError(
           "POLICY_EXTENSION",
-          `Certificate ${req.name} does not match: expected ${JSON.stringify(req.values[i])}, found ${
-            JSON.stringify(actual)
+          `Certificate ${req.name} does not match: expected ${quote(req.values[i] ?? "")}, found ${
+            quote(actual)
           } (extension ${oid})`,
         );
       }

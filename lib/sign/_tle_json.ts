@@ -21,7 +21,7 @@ import {
   readString,
   readUint64,
 } from "../encoding/mod.ts";
-import { SigstoreError, VerificationError } from "../errors/mod.ts";
+import { prefixError, SigstoreError, VerificationError } from "../errors/mod.ts";
 import type { TlogEntryContext, TlogEntryVerification } from "../tlog/mod.ts";
 import { verifyTlogEntry } from "../tlog/mod.ts";
 import type { TransparencyLogInstance } from "../trust/mod.ts";
@@ -294,9 +294,7 @@ export async function verifyCreatedEntry(
     await verifyTlogEntry(entry, contextForRequest(request, options));
   } catch (e) {
     if (e instanceof SigstoreError) {
-      throw new VerificationError(e.code, `Cannot verify the entry ${service} created: ${e.message}`, {
-        cause: e,
-      });
+      throw prefixError(e, `Cannot verify the entry ${service} created: `);
     }
     throw e;
   }

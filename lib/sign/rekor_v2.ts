@@ -79,8 +79,8 @@ export function encodeRekorV2Request(request: RekorEntryRequest): Record<string,
  * The log answers only once a checkpoint covers the entry, so the default
  * per-attempt timeout is 30 s (keep any override at 20 s or more against a
  * real log). The entry is verified against `options.tlogs`: body ↔ request,
- * checkpoint and inclusion proof, and, when `options.verifiedTimes` is
- * given, the log key's validity at one of them.
+ * checkpoint and inclusion proof, and the log key's validity at one of
+ * `options.verifiedTimes` (required: Rekor v2 entries carry no signed time).
  *
  * @param http The HTTP client (retries 5xx answers and timeouts).
  * @param baseUrl The log's base URL, e.g. `https://log2025-1.rekor.sigstore.dev`.

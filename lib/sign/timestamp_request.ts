@@ -10,7 +10,7 @@
 import { digest, type HashAlgorithm } from "../crypto/mod.ts";
 import { encodeDer, TAG } from "../der/mod.ts";
 import { concatBytes } from "../encoding/mod.ts";
-import { NetworkError, SigstoreError, VerificationError } from "../errors/mod.ts";
+import { NetworkError, prefixError, SigstoreError, VerificationError } from "../errors/mod.ts";
 import type { HttpClient } from "../net/mod.ts";
 import { requireSuccess } from "../net/mod.ts";
 import { parseTimestampResponse, verifyRfc3161Timestamp } from "../timestamp/mod.ts";
@@ -215,13 +215,7 @@ export async function requestTimestamp(
     verified = await verifyRfc3161Timestamp(signedTimestamp, signature, authorities);
   } catch (e) {
     if (!(e instanceof SigstoreError)) throw e;
-    throw new VerificationError(
-      e.code,
-      `Cannot verify the timestamp from ${tsaUrlForMessage(tsaUrl)}: ${e.message}`,
-      {
-        cause: e,
-      },
-    );
+    throw prefixError(e, `Cannot verify the timestamp from ${tsaUrlForMessage(tsaUrl)}: `);
   }
   // RFC 3161 §2.4.2: the nonce must be echoed when the request carried one.
   if (parsed.tstInfo.nonce !== nonce) {

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { quote } from "../encoding/mod.ts";
 import {
   decodeBoolean,
   decodeInteger,
@@ -148,7 +149,7 @@ function readStatus(node: DerNode | undefined): 0 | 1 {
   let text = "";
   const strings = rest[0]?.tag === TAG.SEQUENCE ? derChildren(rest[0]) : [];
   if (strings[0]?.tag === TAG.UTF8_STRING) {
-    text = `: ${JSON.stringify(new TextDecoder("utf-8", { fatal: false }).decode(strings[0].value))}`;
+    text = `: ${quote(new TextDecoder("utf-8", { fatal: false }).decode(strings[0].value))}`;
   }
   throw new VerificationError(
     "TIMESTAMP",

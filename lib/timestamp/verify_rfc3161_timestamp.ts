@@ -13,7 +13,7 @@
  */
 
 import { digest, type HashAlgorithm, parsePublicKey, verifySignature } from "../crypto/mod.ts";
-import { bytesEqual, encodeHex } from "../encoding/mod.ts";
+import { bytesEqual, describeBytes, encodeHex, quote } from "../encoding/mod.ts";
 import { SigstoreError, VerificationError } from "../errors/mod.ts";
 import { type CertificateAuthority, describePeriod, isValidAt } from "../trust/mod.ts";
 import {
@@ -134,7 +134,7 @@ export async function verifyRfc3161Timestamp(
   if (!bytesEqual(imprint.hashedMessage, expectedImprint)) {
     invalid(
       `Timestamp does not cover the signature: message imprint is ${
-        encodeHex(imprint.hashedMessage)
+        describeBytes(imprint.hashedMessage)
       }, expected ${imprintHash} ${encodeHex(expectedImprint)}`,
     );
   }
@@ -155,7 +155,7 @@ export async function verifyRfc3161Timestamp(
   if (!bytesEqual(signerInfo.messageDigest, expectedDigest)) {
     invalid(
       `Timestamp signed attribute messageDigest does not match the TSTInfo: got ${
-        encodeHex(signerInfo.messageDigest)
+        describeBytes(signerInfo.messageDigest)
       }, expected ${hash} ${encodeHex(expectedDigest)}`,
     );
   }
@@ -201,7 +201,7 @@ async function checkAuthority(
   embedded: Certificate | undefined,
 ): Promise<Rejection | undefined> {
   const { tstInfo, signerInfo } = context.response;
-  const name = JSON.stringify(authority.uri);
+  const name = quote(authority.uri);
   let signer: Certificate;
   if (embedded !== undefined) {
     signer = embedded; // already checked; its trust comes from the chain check below

@@ -23,9 +23,10 @@ import {
   decodeBase64,
   decodeHex,
   decodePem,
-  encodeBase64,
-  encodeHex,
+  describeBytes,
   JsonShapeError,
+  parseJsonText,
+  quote,
   readArray,
   readBytes,
   readObject,
@@ -126,8 +127,8 @@ export function entryType(entry: TransparencyLogEntry): EntryType {
   if (type === undefined) {
     throw new VerificationError(
       "TLOG_KIND",
-      `Unsupported transparency log entry type ${JSON.stringify(entry.kind)} version ${
-        JSON.stringify(entry.kindVersion)
+      `Unsupported transparency log entry type ${quote(entry.kind)} version ${
+        quote(entry.kindVersion)
       }: upgrade sigstore-ts to verify it`,
     );
   }
@@ -209,19 +210,14 @@ export function verifyEntryBody(entry: TransparencyLogEntry, expected: EntryBody
 function checkBody(entry: TransparencyLogEntry, type: EntryType, expected: EntryBodyExpectation): void {
   const text = utf8Decode(entry.canonicalizedBody);
   if (text === undefined) throw new JsonShapeError("", "is not UTF-8");
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new JsonShapeError("", "is not JSON");
-  }
+  const json = parseJsonText(text);
   const body = readObject(json, "");
   const kind = readString(body.kind, "kind");
   const apiVersion = readString(body.apiVersion, "apiVersion");
   if (kind !== type.kind || apiVersion !== type.version) {
     mismatch(
-      `body type ${JSON.stringify(`${kind} ${apiVersion}`)} differs from the entry's kindVersion ${
-        JSON.stringify(`${type.kind} ${type.version}`)
+      `body type ${quote(`${kind} ${apiVersion}`)} differs from the entry's kindVersion ${
+        quote(`${type.kind} ${type.version}`)
       }`,
     );
   }
@@ -241,7 +237,7 @@ function checkBody(entry: TransparencyLogEntry, type: EntryType, expected: Entry
     default:
       throw new VerificationError(
         "TLOG_KIND",
-        `Unsupported transparency log entry type ${JSON.stringify(key)}`,
+        `Unsupported transparency log entry type ${quote(key)}`,
       );
   }
 }
@@ -269,7 +265,11 @@ function artifactDigest(
 
 function checkSignature(logged: Uint8Array, actual: Uint8Array): void {
   if (!bytesEqual(logged, actual)) {
-    mismatch(`signature differs: expected ${encodeBase64(actual)}, found ${encodeBase64(logged)}`);
+    mismatch(
+      `signature differs: expected ${describeBytes(actual, "base64")}, found ${
+        describeBytes(logged, "base64")
+      }`,
+    );
   }
 }
 
@@ -281,7 +281,7 @@ function checkSigner(logged: Uint8Array, signer: Uint8Array): void {
 
 function checkDigest(what: string, logged: Uint8Array, actual: Uint8Array): void {
   if (!bytesEqual(logged, actual)) {
-    mismatch(`${what} differs: expected ${encodeHex(actual)}, found ${encodeHex(logged)}`);
+    mismatch(`${what} differs: expected ${describeBytes(actual)}, found ${describeBytes(logged)}`);
   }
 }
 
@@ -296,7 +296,7 @@ function readPemDer(value: unknown, path: string): Uint8Array {
   if (block.label !== "CERTIFICATE" && block.label !== "PUBLIC KEY") {
     throw new JsonShapeError(
       path,
-      `holds a PEM ${JSON.stringify(block.label)} block, not a certificate or public key`,
+      `holds a PEM ${quote(block.label)} block, not a certificate or public key`,
     );
   }
   return block.der;
@@ -310,7 +310,7 @@ function readHashAlgorithm(
   const name = readString(value, path);
   const algorithm = Object.hasOwn(table, name) ? table[name] : undefined;
   if (algorithm === undefined) {
-    throw new JsonShapeError(path, `unsupported hash algorithm ${JSON.stringify(name)}`);
+    throw new JsonShapeError(path, `unsupported hash algorithm ${quote(name)}`);
   }
   return algorithm;
 }
@@ -407,9 +407,7 @@ function checkIntotoV002(spec: Record<string, unknown>, expected: EntryBodyExpec
     const payloadType = readString(loggedEnvelope.payloadType, "spec.content.envelope.payloadType");
     if (payloadType !== envelope.payloadType) {
       mismatch(
-        `payload type differs: expected ${JSON.stringify(envelope.payloadType)}, found ${
-          JSON.stringify(payloadType)
-        }`,
+        `payload type differs: expected ${quote(envelope.payloadType)}, found ${quote(payloadType)}`,
       );
     }
   }
@@ -446,7 +444,7 @@ function checkHashedRekordV002(spec: Record<string, unknown>, expected: EntryBod
     ? KEY_DETAILS_PREHASH[verifier.keyDetails]
     : undefined;
   if (prehash === undefined) {
-    mismatch(`key type ${JSON.stringify(verifier.keyDetails)} has no prehash for a hashedrekord DSSE entry`);
+    mismatch(`key type ${quote(verifier.keyDetails)} has no prehash for a hashedrekord DSSE entry`);
   }
   if (prehash !== algorithm) {
     mismatch(`digest algorithm ${algorithm} is not the ${prehash} prehash of ${verifier.keyDetails}`);

@@ -22,7 +22,7 @@
 
 import { digest, verifySignature } from "../crypto/mod.ts";
 import type { PublicKey } from "../crypto/mod.ts";
-import { bytesEqual, decodeBase64, encodeHex, utf8Encode } from "../encoding/mod.ts";
+import { bytesEqual, decodeBase64, encodeHex, quote, utf8Encode } from "../encoding/mod.ts";
 import { VerificationError } from "../errors/mod.ts";
 import type { TransparencyLogInstance } from "../trust/mod.ts";
 
@@ -101,11 +101,11 @@ export function parseCheckpoint(envelope: string): SignedCheckpoint {
   const [origin, sizeText, rootText, ...extensions] = lines as [string, string, string, ...string[]];
   if (origin.length === 0) fail("Cannot parse checkpoint: the origin line is empty");
   if (!/^(0|[1-9][0-9]{0,18})$/.test(sizeText) || BigInt(sizeText) > MAX_INT64) {
-    fail(`Cannot parse checkpoint: tree size ${JSON.stringify(sizeText)} is not a decimal int64`);
+    fail(`Cannot parse checkpoint: tree size ${quote(sizeText)} is not a decimal int64`);
   }
   const rootHash = /^[A-Za-z0-9+/]{43}=$/.test(rootText) ? decodeBase64(rootText) : undefined;
   if (rootHash === undefined || rootHash.length !== 32) {
-    fail(`Cannot parse checkpoint: root hash ${JSON.stringify(rootText)} is not base64 of 32 bytes`);
+    fail(`Cannot parse checkpoint: root hash ${quote(rootText)} is not base64 of 32 bytes`);
   }
   if (sigBlock === "") fail("Cannot parse checkpoint: it has no signature lines");
   if (!sigBlock.endsWith("\n")) {
@@ -140,7 +140,7 @@ function parseSignatureLine(line: string, i: number): NoteSignature {
     : undefined;
   if (value === undefined || value.length < 5) {
     fail(
-      `Cannot parse checkpoint: ${where} (${JSON.stringify(name)}) is not base64 of a key hint and signature`,
+      `Cannot parse checkpoint: ${where} (${quote(name)}) is not base64 of a key hint and signature`,
     );
   }
   return { name, keyHint: value.subarray(0, 4), signature: value.subarray(4) };
@@ -213,7 +213,7 @@ export function checkpointKeyId(key: PublicKey, keyName: string): Uint8Array {
       );
     default: {
       const unexpected: never = key;
-      throw new TypeError(`Unsupported key kind ${JSON.stringify(unexpected)}`);
+      throw new TypeError(`Unsupported key kind ${quote(unexpected)}`);
     }
   }
 }
@@ -257,15 +257,13 @@ export async function verifyCheckpoint(envelope: string, log: TransparencyLogIns
     (key.kind === "ecdsa" && note.origin.startsWith(`${keyName} - `));
   if (!originOk) {
     fail(
-      `Checkpoint origin does not match the log: expected ${JSON.stringify(keyName)}, found ${
-        JSON.stringify(note.origin)
-      }`,
+      `Checkpoint origin does not match the log: expected ${quote(keyName)}, found ${quote(note.origin)}`,
     );
   }
   const hint = checkpointKeyId(key, keyName).subarray(0, 4);
   const candidates = note.signatures.filter((s) => s.name === keyName && bytesEqual(s.keyHint, hint));
   if (candidates.length === 0) {
-    fail(`Checkpoint has no signature by ${JSON.stringify(keyName)} with key hint ${encodeHex(hint)}`);
+    fail(`Checkpoint has no signature by ${quote(keyName)} with key hint ${encodeHex(hint)}`);
   }
   for (const candidate of candidates) {
     // ECDSA hashes with the curve's hash (SHA-256 for P-256), Ed25519 is pure, RSA uses SHA-256.
@@ -273,5 +271,5 @@ export async function verifyCheckpoint(envelope: string, log: TransparencyLogIns
       return { origin: note.origin, treeSize: note.treeSize, rootHash: note.rootHash };
     }
   }
-  fail(`Checkpoint signature by ${JSON.stringify(keyName)} does not verify with the log key`);
+  fail(`Checkpoint signature by ${quote(keyName)} does not verify with the log key`);
 }

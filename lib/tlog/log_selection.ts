@@ -6,7 +6,7 @@
  */
 
 import type { TransparencyLogEntry } from "../bundle/mod.ts";
-import { bytesEqual, encodeBase64 } from "../encoding/mod.ts";
+import { bytesEqual, describeBytes } from "../encoding/mod.ts";
 import { VerificationError } from "../errors/mod.ts";
 import type { TransparencyLogInstance } from "../trust/mod.ts";
 
@@ -51,7 +51,7 @@ export function selectTransparencyLog(
   if (match === undefined) {
     throw new VerificationError(
       "TLOG_UNKNOWN_LOG",
-      `Entry is from a log that is not in the trusted root: log ID ${encodeBase64(entry.logId)}`,
+      `Entry is from a log that is not in the trusted root: log ID ${describeBytes(entry.logId, "base64")}`,
     );
   }
   return match;

@@ -31,5 +31,6 @@ export { signedEntryTimestampPayload, verifySignedEntryTimestamp } from "./set.t
 export { entryType, verifyEntryBody } from "./body.ts";
 export type { ArtifactDigests, EntryBodyExpectation, EntryType } from "./body.ts";
 export { selectTransparencyLog } from "./log_selection.ts";
+export { integratedTimeOf } from "./integrated_time.ts";
 export { verifyTlogEntry } from "./verify_entry.ts";
 export type { TlogEntryContext, TlogEntryVerification } from "./verify_entry.ts";

@@ -18,6 +18,7 @@ import { canonicalJson, encodeBase64, encodeHex, utf8Encode } from "../encoding/
 import { VerificationError } from "../errors/mod.ts";
 import { describePeriod, isValidAt } from "../trust/mod.ts";
 import type { TransparencyLogInstance } from "../trust/mod.ts";
+import { integratedTimeOf } from "./integrated_time.ts";
 
 /**
  * Builds the bytes a Rekor v1 SET signs: the JCS form of the entry's body,
@@ -79,7 +80,8 @@ function toSafeNumber(value: bigint, field: string): number {
  * @param log The trusted log the entry was selected for.
  * @returns The verified integrated time.
  * @throws {VerificationError} `TLOG_SET` when the SET is missing, the log key
- *   is unusable, or the signature does not verify; `TRUST_KEY_VALIDITY` when
+ *   is unusable, or the signature does not verify; `TLOG_INTEGRATED_TIME` when
+ *   the signed time lies beyond the range of dates; `TRUST_KEY_VALIDITY` when
  *   the integrated time is outside the log key's validity window.
  *
  * @example
@@ -114,10 +116,7 @@ export async function verifySignedEntryTimestamp(
       `Signed entry timestamp does not verify with the key of log ${log.baseUrl}`,
     );
   }
-  const integratedTime = new Date(Number(entry.integratedTime) * 1000);
-  if (Number.isNaN(integratedTime.getTime())) {
-    throw new VerificationError("TLOG_SET", `Integrated time ${entry.integratedTime} is out of range`);
-  }
+  const integratedTime = integratedTimeOf(entry) ?? new Date(0);
   // sigstore-go: the integrated time must lie in the log key's validity window.
   if (!isValidAt(log.validFor, integratedTime)) {
     throw new VerificationError(

@@ -9,7 +9,7 @@
  */
 
 import type { DsseEnvelope, MessageSignature, TransparencyLogEntry } from "../bundle/mod.ts";
-import { bytesEqual, encodeBase64 } from "../encoding/mod.ts";
+import { bytesEqual, describeBytes, encodeBase64 } from "../encoding/mod.ts";
 import { VerificationError } from "../errors/mod.ts";
 import { describePeriod, isValidAt } from "../trust/mod.ts";
 import type { TransparencyLogInstance } from "../trust/mod.ts";
@@ -34,8 +34,8 @@ export interface TlogEntryContext {
   /**
    * Verified signing times from other sources (RFC 3161 timestamps). For
    * entries without a signed entry timestamp (all Rekor v2 entries) the log
-   * key must be valid at one of them. When omitted, that check is left to
-   * the caller and the result's `logKeyValidAt` is `undefined`.
+   * key must be valid at one of them; without any (omitted or empty), such
+   * an entry is refused. There is no way to skip this check.
    */
   readonly verifiedTimes?: readonly Date[] | undefined;
 }
@@ -54,8 +54,8 @@ export interface TlogEntryVerification {
   readonly integratedTime: Date | undefined;
   /** The verified checkpoint the inclusion proof was checked against, if any. */
   readonly checkpoint: Checkpoint | undefined;
-  /** A verified time at which the log key was confirmed valid, if one was checked. */
-  readonly logKeyValidAt: Date | undefined;
+  /** The verified time at which the log key was confirmed valid (the integrated time, or a TSA time). */
+  readonly logKeyValidAt: Date;
 }
 
 function fail(
@@ -89,7 +89,7 @@ function fail(
  *    only for a v1 entry whose SET verified; its path is still checked
  *    against the proof's own, unauthenticated root so a broken proof fails.
  * 5. Without a verified SET, the log key must be valid at one of
- *    `verifiedTimes` when given (`TRUST_KEY_VALIDITY`).
+ *    `verifiedTimes` (`TRUST_KEY_VALIDITY`).
  *
  * @param entry The transparency log entry.
  * @param context Trusted logs, bundle content, signer and verified times.
@@ -123,7 +123,12 @@ export async function verifyTlogEntry(
   // §3.6.1: select the trusted log by log ID.
   const log = selectTransparencyLog(entry, context.tlogs);
   if (log.publicKey === undefined) {
-    throw new VerificationError("TLOG_UNKNOWN_LOG", `Log ${log.baseUrl} has a key this client cannot use`);
+    throw new VerificationError(
+      "TLOG_UNKNOWN_LOG",
+      `Log ${log.baseUrl} has a key this client cannot use${
+        log.unusableKeyReason === undefined ? "" : `: ${log.unusableKeyReason}`
+      }`,
+    );
   }
   if (log.hashAlgorithm !== "SHA2_256" && log.hashAlgorithm !== "") {
     throw new VerificationError(
@@ -156,18 +161,16 @@ export async function verifyTlogEntry(
   const checkpoint = await verifyInclusion(entry, log, type.rekorVersion, integratedTime !== undefined);
 
   // Log key validity: at the SET's integrated time (checked above), else at a verified time.
-  let logKeyValidAt = integratedTime;
-  if (integratedTime === undefined && context.verifiedTimes !== undefined) {
-    logKeyValidAt = context.verifiedTimes.find((t) => isValidAt(log.validFor, t));
-    if (logKeyValidAt === undefined) {
-      const times = context.verifiedTimes.map((t) => t.toISOString()).join(", ") || "none";
-      fail(
-        "TRUST_KEY_VALIDITY",
-        `Log key of ${log.baseUrl} was not valid at any verified time: valid ${
-          describePeriod(log.validFor)
-        }, times ${times}`,
-      );
-    }
+  const verifiedTimes = context.verifiedTimes ?? [];
+  const logKeyValidAt = integratedTime ?? verifiedTimes.find((t) => isValidAt(log.validFor, t));
+  if (logKeyValidAt === undefined) {
+    const times = verifiedTimes.map((t) => t.toISOString()).join(", ") || "none";
+    fail(
+      "TRUST_KEY_VALIDITY",
+      `Log key of ${log.baseUrl} was not valid at any verified time: valid ${
+        describePeriod(log.validFor)
+      }, times ${times}`,
+    );
   }
 
   return {
@@ -220,7 +223,7 @@ async function verifyInclusion(
       "TLOG_CHECKPOINT",
       `Checkpoint root hash does not match the inclusion proof: expected ${
         encodeBase64(checkpoint.rootHash)
-      }, found ${encodeBase64(proof.rootHash)}`,
+      }, found ${describeBytes(proof.rootHash, "base64")}`,
     );
   }
   if (checkpoint.treeSize !== proof.treeSize) {

@@ -7,7 +7,7 @@
  */
 
 import { digest } from "../crypto/mod.ts";
-import { encodeHex, utf8Encode } from "../encoding/mod.ts";
+import { encodeHex, quote, utf8Encode } from "../encoding/mod.ts";
 import { ConfigError } from "../errors/mod.ts";
 import { type EmbeddedDocument, PRODUCTION, STAGING } from "./_embedded_data.ts";
 import { parseTrustedRootJson } from "./parse_trusted_root.ts";
@@ -46,7 +46,7 @@ const cache = new Map<EmbeddedInstance, TrustedRoot>();
 export function embeddedDocument(instance: EmbeddedInstance, name: string): string {
   const doc = DOCUMENTS[instance].find((d) => d.name === name);
   if (doc === undefined) {
-    throw new ConfigError("CONFIG", `No embedded ${instance} document named ${JSON.stringify(name)}`);
+    throw new ConfigError("CONFIG", `No embedded ${instance} document named ${quote(name)}`);
   }
   const actual = encodeHex(digest("sha256", utf8Encode(doc.text)));
   if (actual !== doc.sha256) {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { JsonShapeError, readObject, readString } from "../encoding/mod.ts";
+import { JsonShapeError, parseJsonText, quote, readObject, readString } from "../encoding/mod.ts";
 import { ParseError } from "../errors/mod.ts";
 import { parseTrustedRoot } from "./parse_trusted_root.ts";
 import type { TrustedRoot } from "./types.ts";
@@ -25,9 +25,10 @@ const MEDIA_TYPE = "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json";
 export function parseClientTrustConfigJson(text: string): ClientTrustConfig {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonText(text);
   } catch (e) {
-    throw new ParseError("TRUST_ROOT_PARSE", `Trust config is not valid JSON: ${(e as Error).message}`);
+    if (!(e instanceof JsonShapeError)) throw e;
+    throw new ParseError("TRUST_ROOT_PARSE", `Trust config ${e.problem}`, { cause: e });
   }
   try {
     const root = readObject(json, "");
@@ -35,7 +36,7 @@ export function parseClientTrustConfigJson(text: string): ClientTrustConfig {
     if (mediaType !== MEDIA_TYPE) {
       throw new JsonShapeError(
         "mediaType",
-        `expected ${JSON.stringify(MEDIA_TYPE)}, found ${JSON.stringify(mediaType)}`,
+        `expected ${quote(MEDIA_TYPE)}, found ${quote(mediaType)}`,
       );
     }
     return {

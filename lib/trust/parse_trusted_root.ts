@@ -12,6 +12,8 @@ import { encodeDer, TAG } from "../der/mod.ts";
 import {
   jsonPath,
   JsonShapeError,
+  parseJsonText,
+  quote,
   readArray,
   readBytes,
   readObject,
@@ -33,9 +35,10 @@ const TRUSTED_ROOT_MEDIA_TYPES = new Set([
 export function parseTrustedRootJson(text: string): TrustedRoot {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonText(text);
   } catch (e) {
-    throw new ParseError("TRUST_ROOT_PARSE", `Trusted root is not valid JSON: ${(e as Error).message}`);
+    if (!(e instanceof JsonShapeError)) throw e;
+    throw new ParseError("TRUST_ROOT_PARSE", `Trusted root ${e.problem}`, { cause: e });
   }
   return parseTrustedRoot(json);
 }
@@ -48,7 +51,7 @@ export function parseTrustedRoot(json: unknown, basePath = ""): TrustedRoot {
     if (!TRUSTED_ROOT_MEDIA_TYPES.has(mediaType)) {
       throw new JsonShapeError(
         jsonPath(basePath, "mediaType"),
-        `unsupported trusted root media type ${JSON.stringify(mediaType)}`,
+        `unsupported trusted root media type ${quote(mediaType)}`,
       );
     }
     const list = <T>(key: string, read: (v: unknown, p: string) => T): T[] => {
@@ -114,12 +117,15 @@ function readLog(value: unknown, path: string): TransparencyLogInstance {
   const keyDetails = readOptionalString(key.keyDetails, jsonPath(keyPath, "keyDetails")) ??
     "PUBLIC_KEY_DETAILS_UNSPECIFIED";
   let publicKey: PublicKey | undefined;
+  let unusableKeyReason: string | undefined;
   try {
     const spki = keyDetails === "PKCS1_RSA_PKCS1V5" ? wrapPkcs1RsaKey(publicKeyBytes) : publicKeyBytes;
     publicKey = parsePublicKey(spki);
   } catch (e) {
     if (!(e instanceof SigstoreError)) throw e;
-    publicKey = undefined; // unusable keys never verify anything
+    // Unusable keys (a newer algorithm, a weak RSA key) never verify anything; the reason is kept.
+    publicKey = undefined;
+    unusableKeyReason = e.message;
   }
   const checkpoint = log.checkpointKeyId === undefined || log.checkpointKeyId === null
     ? undefined
@@ -132,6 +138,7 @@ function readLog(value: unknown, path: string): TransparencyLogInstance {
     hashAlgorithm: readOptionalString(log.hashAlgorithm, jsonPath(path, "hashAlgorithm")) ?? "SHA2_256",
     keyDetails,
     publicKey,
+    ...(unusableKeyReason === undefined ? {} : { unusableKeyReason }),
     publicKeyBytes,
     validFor: readValidity(key.validFor, jsonPath(keyPath, "validFor")),
     logId: readBytes(readObject(log.logId, jsonPath(path, "logId")).keyId, jsonPath(path, "logId.keyId")),

@@ -11,6 +11,8 @@
 import {
   jsonPath,
   JsonShapeError,
+  parseJsonText,
+  quote,
   readArray,
   readObject,
   readOptionalString,
@@ -69,7 +71,7 @@ export function parseSigningConfig(json: unknown, basePath = ""): SigningConfig 
     if (mediaType !== MEDIA_TYPE) {
       throw new JsonShapeError(
         jsonPath(basePath, "mediaType"),
-        `expected ${JSON.stringify(MEDIA_TYPE)}, found ${JSON.stringify(mediaType)}`,
+        `expected ${quote(MEDIA_TYPE)}, found ${quote(mediaType)}`,
       );
     }
     const services = (key: string) =>
@@ -97,9 +99,10 @@ export function parseSigningConfig(json: unknown, basePath = ""): SigningConfig 
 export function parseSigningConfigJson(text: string): SigningConfig {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonText(text);
   } catch (e) {
-    throw new ParseError("SIGNING_CONFIG_PARSE", `Signing config is not valid JSON: ${(e as Error).message}`);
+    if (!(e instanceof JsonShapeError)) throw e;
+    throw new ParseError("SIGNING_CONFIG_PARSE", `Signing config ${e.problem}`, { cause: e });
   }
   return parseSigningConfig(json);
 }
@@ -129,7 +132,7 @@ function readSelector(value: unknown, path: string): ServiceSelector {
   const c = readObject(value, path);
   const selector = readString(c.selector, jsonPath(path, "selector"));
   if (!["ANY", "ALL", "EXACT", "SERVICE_SELECTOR_UNDEFINED"].includes(selector)) {
-    throw new JsonShapeError(jsonPath(path, "selector"), `unknown selector ${JSON.stringify(selector)}`);
+    throw new JsonShapeError(jsonPath(path, "selector"), `unknown selector ${quote(selector)}`);
   }
   const count = c.count === undefined ? 0 : c.count;
   if (typeof count !== "number" || !Number.isInteger(count) || count < 0) {

@@ -29,8 +29,10 @@ export interface TransparencyLogInstance {
   readonly hashAlgorithm: string;
   /** `keyDetails` as written in the trust root (e.g. `PKIX_ECDSA_P256_SHA_256`). */
   readonly keyDetails: string;
-  /** The parsed key, or `undefined` when it cannot be used (unsupported encoding). */
+  /** The parsed key, or `undefined` when it cannot be used (unsupported, or an RSA key under 2048 bits). */
   readonly publicKey: PublicKey | undefined;
+  /** Why `publicKey` is `undefined`, for messages. */
+  readonly unusableKeyReason?: string;
   /** The raw `publicKey.rawBytes`. */
   readonly publicKeyBytes: Uint8Array;
   /** When the log's key may be used */

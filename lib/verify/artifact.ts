@@ -16,9 +16,9 @@ import {
   verifyPrehashedSignature,
   verifySignature,
 } from "../crypto/mod.ts";
-import { bytesEqual, encodeHex } from "../encoding/mod.ts";
+import { bytesEqual, describeBytes, encodeHex, quote } from "../encoding/mod.ts";
 import { VerificationError } from "../errors/mod.ts";
-import type { ArtifactInput } from "./types.ts";
+import type { ArtifactInput, VerificationResult } from "./types.ts";
 
 const PROTO_HASH: Record<string, HashAlgorithm> = {
   SHA2_256: "sha256",
@@ -69,7 +69,7 @@ export function verifyMessageDigest(content: MessageSignature, artifact: Artifac
   if (alg === undefined) {
     throw new VerificationError(
       "ARTIFACT_DIGEST",
-      `Unsupported message digest algorithm ${JSON.stringify(hint.algorithm)}`,
+      `Unsupported message digest algorithm ${quote(hint.algorithm)}`,
     );
   }
   const actual = artifactDigest(artifact, alg);
@@ -78,7 +78,7 @@ export function verifyMessageDigest(content: MessageSignature, artifact: Artifac
     throw new VerificationError(
       "ARTIFACT_DIGEST",
       `Artifact digest does not match the bundle: bundle says ${alg}:${
-        encodeHex(hint.digest)
+        describeBytes(hint.digest)
       }, artifact is ${alg}:${encodeHex(actual)}`,
     );
   }
@@ -149,8 +149,48 @@ export async function verifyDsse(
   if (!bytesEqual(digest("sha256", content.payload), sha256)) {
     throw new VerificationError(
       "ARTIFACT_DIGEST",
-      `DSSE payload of type ${JSON.stringify(content.payloadType)} is not the artifact (sha256 differs)`,
+      `DSSE payload of type ${quote(content.payloadType)} is not the artifact (sha256 differs)`,
     );
   }
   return { predicateType: undefined };
+}
+
+/** What {@linkcode verifyArtifact} checks the content against. */
+export interface ArtifactContext {
+  /** The signer's key (from the leaf certificate, or the managed key) */
+  readonly key: PublicKey;
+  /** The artifact's bytes or digests */
+  readonly artifact: ArtifactInput;
+  /** The artifact's digests, computed once by the caller ({@linkcode artifactDigests}) */
+  readonly digests: ReadonlyMap<HashAlgorithm, Uint8Array>;
+}
+
+/**
+ * The artifact step: binds the bundle's content to the artifact and checks
+ * its signature with the signer's key (message digest hint and signature, or
+ * DSSE over PAE and the in-toto subject). Returns what the result reports.
+ * Throws `VerificationError` (`ARTIFACT_DIGEST`, `SIGNATURE`, `DSSE`, `INTOTO_SUBJECT`).
+ */
+export async function verifyArtifact(
+  content: MessageSignature | DsseEnvelope,
+  context: ArtifactContext,
+): Promise<VerificationResult["content"]> {
+  const { key, artifact } = context;
+  const [digestAlgorithm, digestValue] = [...context.digests][0] ?? [];
+  if (digestAlgorithm === undefined || digestValue === undefined) {
+    throw new VerificationError("ARTIFACT_DIGEST", "No digest of the artifact was given");
+  }
+  const artifactDigest = `${digestAlgorithm}:${encodeHex(digestValue)}`;
+  if (content.kind === "messageSignature") {
+    verifyMessageDigest(content, artifact);
+    await verifyMessageSignature(content, key, artifact);
+    return { kind: "messageSignature", artifactDigest };
+  }
+  const dsse = await verifyDsse(content, key, artifact);
+  return {
+    kind: "dsseEnvelope",
+    payloadType: content.payloadType,
+    predicateType: dsse.predicateType,
+    artifactDigest,
+  };
 }

@@ -6,11 +6,17 @@
  */
 
 export { verifyBundle } from "./verify_bundle.ts";
-export { requiredDigestAlgorithms, verifyMessageSignature } from "./artifact.ts";
+export { requiredDigestAlgorithms, verifyArtifact, verifyMessageSignature } from "./artifact.ts";
+export type { ArtifactContext } from "./artifact.ts";
 export { resolveSigner } from "./signer.ts";
 export { verifySigningCertificate } from "./signing_certificate.ts";
 export { digestArtifactStream, isArtifactDigestEnough } from "./stream.ts";
 export type { ArtifactStreamOptions } from "./stream.ts";
+export { verifyTimestamps } from "./timestamps.ts";
+export type { SigningTime } from "./timestamps.ts";
+export { verifyTlogEntries } from "./tlog_entries.ts";
+export type { TlogEntriesContext, TlogEntriesVerification } from "./tlog_entries.ts";
+export { FUTURE_SKEW_MS, verifySigningTimes } from "./signing_times.ts";
 export type { BundleSigner } from "./signer.ts";
 export type {
   ArtifactInput,

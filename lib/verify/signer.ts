@@ -7,7 +7,6 @@
 
 import type { Bundle } from "../bundle/mod.ts";
 import { parsePublicKey, type PublicKey } from "../crypto/mod.ts";
-import { bytesEqual } from "../encoding/mod.ts";
 import { VerificationError } from "../errors/mod.ts";
 import { type Certificate, parseCertificate, readBasicConstraints, readKeyUsage } from "../x509/mod.ts";
 import type { SignerPolicy } from "./types.ts";
@@ -23,9 +22,13 @@ export type BundleSigner =
   | { readonly kind: "key"; readonly key: PublicKey; readonly der: Uint8Array };
 
 /**
- * Returns the bundle's signer. A certificate chain must not carry a root
- * (self-issued) certificate; extra intermediates are ignored, since the path
- * is built only from the trusted root.
+ * Returns the bundle's signer. In a v0.1/v0.2 `x509CertificateChain` only
+ * the first certificate, the leaf, is used: the bundle spec says verifiers
+ * SHOULD ignore the others (intermediates, even the root) or treat them as
+ * untrusted, and the path is built only from the trusted root, so they are
+ * never used as anchors. They must still be certificates: a chain element
+ * that does not parse makes the bundle malformed (`CERT_PARSE`), as in
+ * sigstore-go and sigstore-python.
  */
 export function resolveSigner(bundle: Bundle, policy: SignerPolicy): BundleSigner {
   const content = bundle.verificationContent;
@@ -44,16 +47,11 @@ export function resolveSigner(bundle: Bundle, policy: SignerPolicy): BundleSigne
       "Bundle carries a signing certificate, not a managed key: verify it with an identity and issuer, not --key",
     );
   }
-  const ders = content.kind === "certificate" ? [content.certificate] : content.certificates;
-  const certs = ders.map((der) => parseCertificate(der));
-  const leaf = certs[0]!;
-  for (const cert of certs.slice(1)) {
-    if (bytesEqual(cert.subject, cert.issuer)) {
-      throw new VerificationError(
-        "BUNDLE_INVALID",
-        "Bundle certificate chain includes a root certificate: roots come only from the trusted root",
-      );
-    }
+  const [leaf] = (content.kind === "certificate" ? [content.certificate] : content.certificates).map((der) =>
+    parseCertificate(der)
+  );
+  if (leaf === undefined) {
+    throw new VerificationError("BUNDLE_INVALID", "Bundle carries no signing certificate");
   }
   const bc = readBasicConstraints(leaf);
   if (bc?.ca === true) throw new VerificationError("CERT_PROFILE", "Signing certificate is a CA certificate");

@@ -60,6 +60,7 @@ export async function verifySigningCertificate(
     root.ctlogs.map((log) => ({
       logId: log.logId,
       publicKey: log.publicKey,
+      ...(log.unusableKeyReason === undefined ? {} : { unusableKeyReason: `: ${log.unusableKeyReason}` }),
       isValidAt: (t: Date) => isValidAt(log.validFor, t),
     })),
     ctLogThreshold,

@@ -24,9 +24,9 @@ export interface VerifyOptions {
   readonly trustedRoot: TrustedRoot;
   /** The expected signer: a certificate identity policy or a public key */
   readonly signer: SignerPolicy;
-  /** The current time, for rejecting log times in the future. */
+  /** The current time, for refusing signing times in the future; default: the clock, read once. */
   readonly now?: Date;
-  /** Distinct CT logs that must have signed SCTs (default 1). */
+  /** Distinct CT logs that must have signed SCTs: a whole number, at least 1 (default 1). */
   readonly ctLogThreshold?: number;
 }
 

@@ -3,133 +3,68 @@
  * Sigstore client specification, and returns a plain result or throws the
  * typed error of the first failed step.
  *
- * Order: signer → RFC 3161 timestamps → transparency log entries → at least
- * one verified time → certificate path at every verified time → SCTs →
+ * Order: options → signer → RFC 3161 timestamps → transparency log entries
+ * → signing times → certificate path at every verified time and SCTs →
  * artifact binding and signature → identity policy.
  *
  * @module
  */
 
 import type { Bundle } from "../bundle/mod.ts";
-import { encodeBase64, encodeHex } from "../encoding/mod.ts";
-import { VerificationError } from "../errors/mod.ts";
-import { certificateIdentities, certificateIssuer, verifyIdentityPolicy } from "../policy/mod.ts";
-import { verifyRfc3161Timestamp } from "../timestamp/mod.ts";
-import { verifyTlogEntry } from "../tlog/mod.ts";
+import { ConfigError, VerificationError } from "../errors/mod.ts";
+import {
+  certificateIdentities,
+  certificateIssuer,
+  validateIdentityPolicy,
+  verifyIdentityPolicy,
+} from "../policy/mod.ts";
 import { type Certificate, FULCIO_OID, isCertificateValidAt, readFulcioExtension } from "../x509/mod.ts";
-import { artifactDigests, verifyDsse, verifyMessageDigest, verifyMessageSignature } from "./artifact.ts";
+import { artifactDigests, verifyArtifact } from "./artifact.ts";
 import { resolveSigner } from "./signer.ts";
 import { verifySigningCertificate } from "./signing_certificate.ts";
-import type { ArtifactInput, VerificationResult, VerifiedTime, VerifyOptions } from "./types.ts";
-
-/** Seconds a log time may lie ahead of `now` (clock skew). */
-const FUTURE_SKEW_MS = 60_000;
+import { verifySigningTimes } from "./signing_times.ts";
+import { verifyTimestamps } from "./timestamps.ts";
+import { verifyTlogEntries } from "./tlog_entries.ts";
+import type { ArtifactInput, VerificationResult, VerifyOptions } from "./types.ts";
 
 /**
  * Verifies a bundle for an artifact against a trust root and a signer policy.
- * Throws `VerificationError`, `PolicyError` or `ParseError` naming the step.
+ * Without `options.now` the current time is used; the future-time check
+ * always runs. Throws `VerificationError`, `PolicyError`, `ParseError` or
+ * `ConfigError` naming the step.
  */
 export async function verifyBundle(
   bundle: Bundle,
   artifact: ArtifactInput,
   options: VerifyOptions,
 ): Promise<VerificationResult> {
+  const now = options.now ?? new Date();
+  const ctLogThreshold = options.ctLogThreshold ?? 1;
+  validateOptions(options, now, ctLogThreshold);
   const root = options.trustedRoot;
   const signer = resolveSigner(bundle, options.signer);
-  const signedBytes = bundle.content.signature;
-
-  // Timestamps: every RFC 3161 timestamp must verify against a trusted TSA.
-  const verifiedTimes: { time: Date; by: string; source: VerifiedTime["source"] }[] = [];
-  if (bundle.rfc3161Timestamps.length > 0 && root.timestampAuthorities.length === 0) {
-    throw new VerificationError(
-      "TIMESTAMP_UNTRUSTED",
-      "Bundle has RFC 3161 timestamps but the trusted root lists no timestamp authority",
-    );
-  }
-  const seenTimestamps = new Set<string>();
-  const seenAuthorities = new Set<unknown>();
-  for (const ts of bundle.rfc3161Timestamps) {
-    const key = encodeBase64(ts);
-    if (seenTimestamps.has(key)) {
-      throw new VerificationError("TIMESTAMP", "Bundle repeats the same RFC 3161 timestamp");
-    }
-    seenTimestamps.add(key);
-    const { time, authority } = await verifyRfc3161Timestamp(ts, signedBytes, root.timestampAuthorities);
-    if (seenAuthorities.has(authority)) continue; // one time per TSA
-    seenAuthorities.add(authority);
-    verifiedTimes.push({ time, by: authority.uri, source: "timestamp-authority" });
-  }
-
-  // Transparency log: every entry must verify; at least one is required.
-  if (bundle.tlogEntries.length === 0) {
-    throw new VerificationError("TLOG_MISSING", "Bundle has no transparency log entry");
-  }
-  if (verifiedTimes.length === 0 && bundle.tlogEntries.every((e) => e.signedEntryTimestamp === undefined)) {
-    throw new VerificationError(
-      "TIME_MISSING",
-      "Bundle has no source of a signing time: no RFC 3161 timestamp and no signed entry timestamp (Rekor v2 bundles need a timestamp)",
-    );
-  }
   const digests = artifactDigests(artifact);
-  const seenEntries = new Set<string>();
-  const tlogResults: VerificationResult["tlogEntries"][number][] = [];
-  const tsaTimes = verifiedTimes.map((t) => t.time);
-  const seenLogs = new Set<string>();
-  for (const entry of bundle.tlogEntries) {
-    const id = `${encodeBase64(entry.logId)}/${entry.logIndex}`;
-    if (seenEntries.has(id)) {
-      throw new VerificationError("BUNDLE_INVALID", `Bundle repeats the log entry ${id}`);
-    }
-    seenEntries.add(id);
-    const result = await verifyTlogEntry(entry, {
-      tlogs: root.tlogs,
-      content: bundle.content,
-      signer: signer.der,
-      artifactDigests: digests,
-      verifiedTimes: tsaTimes,
-    });
-    if (result.integratedTime !== undefined) {
-      if (
-        options.now !== undefined && result.integratedTime.getTime() > options.now.getTime() + FUTURE_SKEW_MS
-      ) {
-        throw new VerificationError(
-          "TLOG_INTEGRATED_TIME",
-          `Log entry integrated time ${result.integratedTime.toISOString()} is in the future`,
-        );
-      }
-      if (!seenLogs.has(result.log.baseUrl)) {
-        seenLogs.add(result.log.baseUrl);
-        verifiedTimes.push({ time: result.integratedTime, by: result.log.baseUrl, source: "tlog" });
-      }
-    }
-    tlogResults.push({
-      logIndex: entry.logIndex.toString(),
-      log: result.log.baseUrl,
-      kind: entry.kind,
-      version: entry.kindVersion,
-    });
-  }
 
-  // Signing time: at least one verified time (client spec: threshold 1).
-  if (verifiedTimes.length === 0) {
-    throw new VerificationError(
-      "TIME_MISSING",
-      "Bundle has no verified signing time: it needs a signed entry timestamp from the log or an RFC 3161 timestamp",
-    );
-  }
+  // Client spec: establish the signing time from every RFC 3161 timestamp ...
+  const timestampTimes = await verifyTimestamps(bundle, root);
+  // ... and every transparency log entry (a verified SET gives a time).
+  const tlog = await verifyTlogEntries(bundle, {
+    trustedRoot: root,
+    signer: signer.der,
+    artifactDigests: digests,
+    timestampTimes: timestampTimes.map((t) => t.time),
+  });
+  // Every verified time counts and meets every rule: at least one, none in the future.
+  const verifiedTimes = [...timestampTimes, ...tlog.times];
+  verifySigningTimes(verifiedTimes, now);
 
+  // Client spec: the certificate chains to a trusted Fulcio CA at every verified time, with SCTs.
   let signerResult: VerificationResult["signer"] = { kind: "key" };
   if (signer.kind === "certificate") {
-    await verifySigningCertificate(
-      signer.leaf,
-      verifiedTimes.map((t) => t.time),
-      root,
-      options.ctLogThreshold ?? 1,
-    );
-    // An unverified integrated time must still fall in the certificate's lifetime (sigstore-go).
-    for (const entry of bundle.tlogEntries) {
-      const t = new Date(Number(entry.integratedTime) * 1000);
-      if (entry.integratedTime !== 0n && !isCertificateValidAt(signer.leaf, t)) {
+    await verifySigningCertificate(signer.leaf, verifiedTimes.map((t) => t.time), root, ctLogThreshold);
+    // An integrated time nothing signed must still fall in the certificate's lifetime (sigstore-go).
+    for (const t of tlog.unsignedTimes) {
+      if (!isCertificateValidAt(signer.leaf, t)) {
         throw new VerificationError(
           "CERT_VALIDITY",
           `Log entry integrated time ${t.toISOString()} is outside the signing certificate's validity`,
@@ -139,28 +74,10 @@ export async function verifyBundle(
     signerResult = describeCertificate(signer.leaf);
   }
 
-  // The artifact and the signature.
-  let content: VerificationResult["content"];
-  const [digestAlgorithm, digestValue] = [...digests][0] ?? [];
-  if (digestAlgorithm === undefined || digestValue === undefined) {
-    throw new VerificationError("ARTIFACT_DIGEST", "No digest of the artifact was given");
-  }
-  const artifactId = `${digestAlgorithm}:${encodeHex(digestValue)}`;
-  if (bundle.content.kind === "messageSignature") {
-    verifyMessageDigest(bundle.content, artifact);
-    await verifyMessageSignature(bundle.content, signer.key, artifact);
-    content = { kind: "messageSignature", artifactDigest: artifactId };
-  } else {
-    const dsse = await verifyDsse(bundle.content, signer.key, artifact);
-    content = {
-      kind: "dsseEnvelope",
-      payloadType: bundle.content.payloadType,
-      predicateType: dsse.predicateType,
-      artifactDigest: artifactId,
-    };
-  }
+  // Client spec: the signature over the artifact (message signature or DSSE over PAE).
+  const content = await verifyArtifact(bundle.content, { key: signer.key, artifact, digests });
 
-  // Who signed.
+  // Client spec: who signed.
   if (signer.kind === "certificate" && options.signer.kind === "identity") {
     verifyIdentityPolicy(signer.leaf, options.signer.policy);
   }
@@ -170,8 +87,24 @@ export async function verifyBundle(
     signer: signerResult,
     content,
     verifiedTimes: verifiedTimes.map((t) => ({ source: t.source, time: t.time.toISOString(), by: t.by })),
-    tlogEntries: tlogResults,
+    tlogEntries: tlog.entries,
   };
+}
+
+/** Refuses options that would weaken a check: a bad time, a threshold below 1, a policy that pins nobody. */
+function validateOptions(options: VerifyOptions, now: Date, ctLogThreshold: number): void {
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+    throw new ConfigError("CONFIG", "Option now is not a valid date");
+  }
+  if (!Number.isSafeInteger(ctLogThreshold) || ctLogThreshold < 1) {
+    throw new ConfigError(
+      "CONFIG",
+      `Option ctLogThreshold must be a whole number of at least 1, not ${
+        String(ctLogThreshold).slice(0, 20)
+      }`,
+    );
+  }
+  if (options.signer.kind === "identity") validateIdentityPolicy(options.signer.policy);
 }
 
 const DESCRIBED_EXTENSIONS: Record<string, string> = {

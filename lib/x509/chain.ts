@@ -131,20 +131,34 @@ export async function verifyCertificateChain(
         `${label} issuer certificate ${i + 1} does not allow the leaf's key purpose`,
       );
     }
+    try {
+      parsePublicKey(issuer.publicKeyInfo);
+    } catch (e) {
+      throw new VerificationError(
+        "CERT_CHAIN",
+        `${label} issuer certificate ${i + 1} has a key that cannot be used: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
     if (!await verifyCertificateSignature(cert, issuer)) {
       throw new VerificationError("CERT_CHAIN", `${what} signature does not verify with its issuer's key`);
     }
   }
-  for (const cert of path) {
+  // RFC 5280 §4.2: a certificate with a critical extension that is not processed must be rejected.
+  path.forEach((cert, i) => {
     for (const ext of cert.extensions) {
-      if (ext.critical && !KNOWN_CRITICAL.has(ext.oid)) {
+      if (ext.critical && !PROCESSED_CRITICAL.has(ext.oid)) {
+        const what = i === 0 ? `${label} leaf certificate` : `${label} CA certificate ${i}`;
+        const name = UNPROCESSED_NAMES[ext.oid];
         throw new VerificationError(
           "CERT_CHAIN",
-          `${label} certificate has an unknown critical extension ${ext.oid}`,
+          `${what} has a critical extension ${
+            name === undefined ? ext.oid : `${name} (${ext.oid})`
+          } that this verifier does not process`,
         );
       }
     }
-  }
+  });
   const leafEku = readExtKeyUsage(leaf);
   if (leafEku === undefined || !leafEku.includes(options.leafExtKeyUsage)) {
     throw new VerificationError(
@@ -155,12 +169,25 @@ export async function verifyCertificateChain(
   return path;
 }
 
-const KNOWN_CRITICAL = new Set<string>([
+/**
+ * The critical extensions path validation processes: basicConstraints, keyUsage
+ * and extKeyUsage here, subjectAltName by the identity policy. Anything else
+ * marked critical is refused, among them name constraints and certificate
+ * policies (not processed here, so a CA that depends on them is not trusted
+ * blindly) and the CT precertificate poison (a precertificate is not a
+ * certificate, RFC 6962 §3.1).
+ */
+const PROCESSED_CRITICAL = new Set<string>([
   OID.basicConstraints,
   OID.keyUsage,
   OID.extKeyUsage,
   OID.subjectAltName,
-  "2.5.29.32", // certificatePolicies
-  "2.5.29.30", // nameConstraints (only in roots we configure)
-  OID.ctPoison,
 ]);
+
+const UNPROCESSED_NAMES: Readonly<Record<string, string>> = {
+  "2.5.29.30": "nameConstraints",
+  "2.5.29.32": "certificatePolicies",
+  "2.5.29.36": "policyConstraints",
+  "2.5.29.54": "inhibitAnyPolicy",
+  [OID.ctPoison]: "CT precertificate poison",
+};

@@ -10,7 +10,7 @@
 import { concatBytes, encodeBase64 } from "../encoding/mod.ts";
 import { derChildren, encodeDer, parseDer, TAG } from "../der/mod.ts";
 import { digest, type PublicKey, verifySignature } from "../crypto/mod.ts";
-import { VerificationError } from "../errors/mod.ts";
+import { ConfigError, VerificationError } from "../errors/mod.ts";
 import { type Certificate, findExtension } from "./certificate.ts";
 import { OID } from "./extensions.ts";
 import { decodeOid } from "../der/mod.ts";
@@ -31,6 +31,8 @@ export interface SignedCertificateTimestamp {
 export interface CtLogKey {
   readonly logId: Uint8Array;
   readonly publicKey: PublicKey | undefined;
+  /** Why `publicKey` is `undefined` (with a leading ": "), for messages. */
+  readonly unusableKeyReason?: string;
   /** True when the log key was valid at the given time. */
   readonly isValidAt: (time: Date) => boolean;
 }
@@ -128,7 +130,8 @@ export function sctSignedData(
 
 /**
  * Verifies the certificate's embedded SCTs; at least `threshold` distinct
- * trusted CT logs must have a valid SCT. Throws `VerificationError` (`SCT`).
+ * trusted CT logs must have a valid SCT. Throws `VerificationError` (`SCT`),
+ * or `ConfigError` (`CONFIG`) for a threshold below 1.
  */
 export async function verifyEmbeddedScts(
   cert: Certificate,
@@ -136,6 +139,12 @@ export async function verifyEmbeddedScts(
   logs: readonly CtLogKey[],
   threshold = 1,
 ): Promise<number> {
+  if (!Number.isSafeInteger(threshold) || threshold < 1) {
+    throw new ConfigError(
+      "CONFIG",
+      `The CT log threshold must be a whole number of at least 1, not ${threshold}`,
+    );
+  }
   const scts = parseEmbeddedScts(cert);
   if (scts.length === 0) throw new VerificationError("SCT", "Certificate has no embedded SCT from a CT log");
   const verifiedLogs = new Set<string>();
@@ -147,8 +156,12 @@ export async function verifyEmbeddedScts(
       continue;
     }
     const log = logs.find((l) => l.logId.length === sct.logId.length && encodeBase64(l.logId) === id);
-    if (log === undefined || log.publicKey === undefined) {
+    if (log === undefined) {
       problems.push(`SCT is from an unknown CT log ${id}`);
+      continue;
+    }
+    if (log.publicKey === undefined) {
+      problems.push(`CT log ${id} has a key this client cannot use${log.unusableKeyReason ?? ""}`);
       continue;
     }
     const when = new Date(Number(sct.timestamp));

@@ -68,17 +68,37 @@ function rawToDer(raw: Uint8Array): Uint8Array {
 }
 
 async function sign(key: CryptoKey, data: Uint8Array): Promise<Uint8Array> {
+  if (key.algorithm.name === "RSASSA-PKCS1-v1_5") {
+    return new Uint8Array(await crypto.subtle.sign({ name: "RSASSA-PKCS1-v1_5" }, key, data as BufferSource));
+  }
   const raw = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key, data as BufferSource);
   return rawToDer(new Uint8Array(raw));
 }
 
 const ECDSA_SHA256 = seq(oid("1.2.840.10045.4.3.2"));
+const RSA_SHA256 = seq(oid("1.2.840.113549.1.1.11"), Uint8Array.of(0x05, 0x00));
 const SHA256 = seq(oid("2.16.840.1.101.3.4.2.1"));
 
 /** An ECDSA key pair with its SPKI. */
 export interface TestKey {
   readonly privateKey: CryptoKey;
   readonly spki: Uint8Array;
+}
+
+/** Generates an RSA PKCS#1 v1.5 SHA-256 key pair of `bits` bits. */
+export async function generateRsaKey(bits: number): Promise<TestKey> {
+  const pair = await crypto.subtle.generateKey(
+    {
+      name: "RSASSA-PKCS1-v1_5",
+      modulusLength: bits,
+      publicExponent: Uint8Array.of(1, 0, 1),
+      hash: "SHA-256",
+    },
+    true,
+    ["sign", "verify"],
+  ) as CryptoKeyPair;
+  const spki = new Uint8Array(await crypto.subtle.exportKey("spki", pair.publicKey));
+  return { privateKey: pair.privateKey, spki };
 }
 
 /** Generates an ECDSA P-256 key pair. */
@@ -105,25 +125,39 @@ export interface CertificateSpec {
   readonly ekus?: readonly string[];
   readonly ekuCritical?: boolean;
   readonly subjectKeyId?: Uint8Array;
+  /** basicConstraints pathLenConstraint (CA certificates only). */
+  readonly pathLength?: number;
+  /** The keyUsage BIT STRING contents (unused-bits byte first); default by `ca`. `null` leaves it out. */
+  readonly keyUsage?: Uint8Array | null;
+  /** Leave basicConstraints out even for a CA. */
+  readonly omitBasicConstraints?: boolean;
+  /** More extensions, as given. */
+  readonly extraExtensions?: readonly { oid: string; critical: boolean; value: Uint8Array }[];
 }
 
 /** Issues a v3 certificate. */
 export async function issueCertificate(spec: CertificateSpec): Promise<Certificate> {
   const exts: Uint8Array[] = [];
-  if (spec.ca) {
-    exts.push(extension("2.5.29.19", true, seq(Uint8Array.of(0x01, 0x01, 0xff))));
-    exts.push(extension("2.5.29.15", true, Uint8Array.of(0x03, 0x02, 0x01, 0x06))); // keyCertSign, cRLSign
-  } else {
-    exts.push(extension("2.5.29.15", true, Uint8Array.of(0x03, 0x02, 0x07, 0x80))); // digitalSignature
+  if (spec.ca && spec.omitBasicConstraints !== true) {
+    const pathLength = spec.pathLength === undefined ? [] : [integer(spec.pathLength)];
+    exts.push(extension("2.5.29.19", true, seq(Uint8Array.of(0x01, 0x01, 0xff), ...pathLength)));
   }
+  const keyUsage = spec.keyUsage === undefined
+    ? (spec.ca ? Uint8Array.of(0x01, 0x06) : Uint8Array.of(0x07, 0x80)) // keyCertSign+cRLSign, or digitalSignature
+    : spec.keyUsage;
+  if (keyUsage !== null) exts.push(extension("2.5.29.15", true, encodeDer(TAG.BIT_STRING, keyUsage)));
   if (spec.ekus !== undefined) {
     exts.push(extension("2.5.29.37", spec.ekuCritical ?? true, seq(...spec.ekus.map(oid))));
   }
   if (spec.subjectKeyId !== undefined) exts.push(extension("2.5.29.14", false, octets(spec.subjectKeyId)));
+  for (const e of spec.extraExtensions ?? []) exts.push(extension(e.oid, e.critical, e.value));
+  const algorithm = spec.issuerKey.privateKey.algorithm.name === "RSASSA-PKCS1-v1_5"
+    ? RSA_SHA256
+    : ECDSA_SHA256;
   const tbs = seq(
     ctx(0, integer(2)),
     integer(spec.serial),
-    ECDSA_SHA256,
+    algorithm,
     name(spec.issuer),
     seq(time(TAG.UTC_TIME, spec.notBefore), time(TAG.UTC_TIME, spec.notAfter)),
     name(spec.subject),
@@ -132,7 +166,7 @@ export async function issueCertificate(spec: CertificateSpec): Promise<Certifica
   );
   const signature = await sign(spec.issuerKey.privateKey, tbs);
   return parseCertificate(
-    seq(tbs, ECDSA_SHA256, encodeDer(TAG.BIT_STRING, concatBytes(Uint8Array.of(0), signature))),
+    seq(tbs, algorithm, encodeDer(TAG.BIT_STRING, concatBytes(Uint8Array.of(0), signature))),
   );
 }
 

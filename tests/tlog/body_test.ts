@@ -137,7 +137,7 @@ describe("verifyEntryBody()", () => {
     it("rejects a body that is not JSON or not UTF-8", () => {
       assertMismatch(
         () => verifyEntryBody({ ...entry, canonicalizedBody: utf8Encode("{") }, expectation(c)),
-        /not JSON/,
+        /not valid JSON/,
       );
       assertMismatch(
         () => verifyEntryBody({ ...entry, canonicalizedBody: new Uint8Array([0xff]) }, expectation(c)),

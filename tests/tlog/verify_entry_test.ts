@@ -16,7 +16,7 @@ function contextOf(c: ConformanceCase, overrides: Partial<TlogEntryContext> = {}
     content: c.bundle.content,
     signer: c.signer!,
     artifactDigests: c.artifactDigests,
-    verifiedTimes: c.timestampTimes.length > 0 ? c.timestampTimes : undefined,
+    verifiedTimes: c.timestampTimes,
     ...overrides,
   };
 }
@@ -192,11 +192,20 @@ describe("verifyTlogEntry() on the conformance bundles", () => {
       );
     });
 
-    it("accepts a checkpointed proof without a SET, reporting no integrated time", async () => {
-      const result = await verifyTlogEntry({ ...entry, signedEntryTimestamp: undefined }, contextOf(c));
+    it("accepts a checkpointed proof without a SET at a verified time, reporting no integrated time", async () => {
+      const at = new Date(Number(entry.integratedTime) * 1000);
+      const result = await verifyTlogEntry(
+        { ...entry, signedEntryTimestamp: undefined },
+        contextOf(c, { verifiedTimes: [at] }),
+      );
       assert.equal(result.integratedTime, undefined);
-      assert.equal(result.logKeyValidAt, undefined);
+      assert.deepEqual(result.logKeyValidAt, at);
       assert.ok(result.checkpoint);
+      // Without a SET and without any verified time, the log key's validity cannot be checked.
+      await assertRejects(
+        verifyTlogEntry({ ...entry, signedEntryTimestamp: undefined }, contextOf(c, { verifiedTimes: [] })),
+        "TRUST_KEY_VALIDITY",
+      );
     });
 
     it("rejects tampered twins of the inclusion proof", async () => {
@@ -261,10 +270,11 @@ describe("verifyTlogEntry() on the conformance bundles", () => {
       await assertRejects(verifyTlogEntry(entry, contextOf(c, { verifiedTimes: [] })), "TRUST_KEY_VALIDITY");
     });
 
-    it("leaves key validity to the caller when no verified times are given", async () => {
-      const result = await verifyTlogEntry(entry, contextOf(c, { verifiedTimes: undefined }));
-      assert.equal(result.logKeyValidAt, undefined);
-      assert.equal(result.integratedTime, undefined);
+    it("refuses a Rekor v2 entry when no verified time is given: the log key check cannot be skipped", async () => {
+      await assertRejects(
+        verifyTlogEntry(entry, contextOf(c, { verifiedTimes: undefined })),
+        "TRUST_KEY_VALIDITY",
+      );
     });
 
     it("rejects a Rekor v2 entry that carries a SET", async () => {

@@ -8,69 +8,14 @@
  */
 
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { parseBundle, preAuthEncoding } from "../../lib/bundle/mod.ts";
-import { decodeBase64, encodeBase64 } from "../../lib/encoding/mod.ts";
-import { SigstoreError } from "../../lib/errors/mod.ts";
-import { githubPolicy, type IdentityPolicy } from "../../lib/policy/mod.ts";
-import { parseTrustedRoot } from "../../lib/trust/mod.ts";
+import { preAuthEncoding } from "../../lib/bundle/mod.ts";
+import { decodeBase64, decodePem, encodeBase64 } from "../../lib/encoding/mod.ts";
+import { githubPolicy } from "../../lib/policy/mod.ts";
 import { parsePublicKey } from "../../lib/crypto/mod.ts";
-import { decodePem } from "../../lib/encoding/mod.ts";
-import { type SignerPolicy, verifyBundle } from "../../lib/verify/mod.ts";
 import { CONFORMANCE_DIR, noteConformanceSkipped } from "../_support/paths.ts";
-
-const IDENTITY =
-  "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
-const ISSUER = "https://token.actions.githubusercontent.com";
-// deno-lint-ignore no-explicit-any
-type Json = any;
-
-interface Mutation {
-  bundle?: (b: Json) => void;
-  root?: (r: Json) => void;
-  artifact?: (a: Uint8Array) => Uint8Array;
-  policy?: IdentityPolicy;
-  signer?: SignerPolicy;
-  now?: Date;
-}
-
-function flipBase64(value: string, index = 10): string {
-  const bytes = decodeBase64(value)!;
-  bytes[Math.min(index, bytes.length - 1)]! ^= 0x01;
-  return encodeBase64(bytes);
-}
-
-async function outcome(caseName: string, m: Mutation = {}): Promise<string> {
-  const assets = `${CONFORMANCE_DIR}/assets/bundle-verify`;
-  const dir = `${assets}/${caseName}`;
-  const bundleJson = JSON.parse(readFileSync(`${dir}/bundle.sigstore.json`, "utf8"));
-  const rootPath = existsSync(`${dir}/trusted_root.json`)
-    ? `${dir}/trusted_root.json`
-    : `${CONFORMANCE_DIR}/production/trusted_root.json`;
-  const rootJson = JSON.parse(readFileSync(rootPath, "utf8"));
-  let artifact: Uint8Array = new Uint8Array(
-    readFileSync(existsSync(`${dir}/artifact`) ? `${dir}/artifact` : `${assets}/a.txt`),
-  );
-  m.bundle?.(bundleJson);
-  m.root?.(rootJson);
-  if (m.artifact) artifact = m.artifact(artifact);
-  try {
-    await verifyBundle(parseBundle(bundleJson), { kind: "bytes", bytes: artifact }, {
-      trustedRoot: parseTrustedRoot(rootJson),
-      signer: m.signer ??
-        {
-          kind: "identity",
-          policy: m.policy ?? { subject: { exact: IDENTITY }, issuer: ISSUER, extensions: [] },
-        },
-      now: m.now ?? new Date("2026-11-25T00:00:00Z"),
-    });
-    return "OK";
-  } catch (e) {
-    if (e instanceof SigstoreError) return e.code;
-    throw e;
-  }
-}
+import { failure, flipBase64, IDENTITY, ISSUER, type Json, outcome } from "./_helpers.ts";
 
 if (CONFORMANCE_DIR === undefined) {
   noteConformanceSkipped("tests/verify/checks_test.ts");
@@ -263,6 +208,31 @@ if (CONFORMANCE_DIR === undefined) {
         "TLOG_KIND",
       );
     });
+    it("tlog: the same entry twice is BUNDLE_INVALID", async () => {
+      assert.equal(
+        await outcome("happy-path-v0.3", {
+          bundle: (b) => b.verificationMaterial.tlogEntries.push(structuredClone(tle(b))),
+        }),
+        "BUNDLE_INVALID",
+      );
+    });
+    it("bundle: more than 32 log entries or 32 timestamps is BUNDLE_PARSE", async () => {
+      assert.equal(
+        await outcome("happy-path-v0.3", {
+          bundle: (b) => (b.verificationMaterial.tlogEntries = Array.from({ length: 33 }, () => tle(b))),
+        }),
+        "BUNDLE_PARSE",
+      );
+      assert.equal(
+        await outcome("rekor2-happy-path", {
+          bundle: (b) => {
+            const data = b.verificationMaterial.timestampVerificationData;
+            data.rfc3161Timestamps = Array.from({ length: 33 }, () => data.rfc3161Timestamps[0]);
+          },
+        }),
+        "BUNDLE_PARSE",
+      );
+    });
     it("tlog: no entry at all is TLOG_MISSING", async () => {
       assert.equal(
         await outcome("rekor2-happy-path", { bundle: (b) => (b.verificationMaterial.tlogEntries = []) }),
@@ -273,6 +243,73 @@ if (CONFORMANCE_DIR === undefined) {
       assert.equal(
         await outcome("happy-path-v0.1", { now: new Date("2020-01-01T00:00:00Z") }),
         "TLOG_INTEGRATED_TIME",
+      );
+    });
+    it("tlog: an unsigned integrated time beyond the range of dates is TLOG_INTEGRATED_TIME", async () => {
+      for (const t of ["9223372036854775807", "8640000000001"]) {
+        assert.equal(
+          await outcome("rekor2-happy-path", { bundle: (b) => (tle(b).integratedTime = t) }),
+          "TLOG_INTEGRATED_TIME",
+          t,
+        );
+      }
+      // The largest representable second is only refused for lying outside the certificate.
+      assert.equal(
+        await outcome("rekor2-happy-path", { bundle: (b) => (tle(b).integratedTime = "8640000000000") }),
+        "CERT_VALIDITY",
+      );
+    });
+    it("tlog: a signed integrated time beyond the range of dates fails the SET (TLOG_SET)", async () => {
+      assert.equal(
+        await outcome("happy-path-v0.1", { bundle: (b) => (tle(b).integratedTime = "9223372036854775807") }),
+        "TLOG_SET",
+      );
+    });
+    it("options: a CT log threshold below 1 or not whole is CONFIG; above the SCTs present is SCT", async () => {
+      for (const ctLogThreshold of [0, -1, 1.5, Number.NaN]) {
+        assert.equal(await outcome("happy-path-v0.3", { options: { ctLogThreshold } }), "CONFIG");
+      }
+      assert.equal(await outcome("happy-path-v0.3", { options: { ctLogThreshold: 1 } }), "OK");
+      assert.equal(await outcome("happy-path-v0.3", { options: { ctLogThreshold: 2 } }), "SCT");
+    });
+    it("options: an invalid now is CONFIG", async () => {
+      assert.equal(await outcome("happy-path-v0.3", { now: new Date(Number.NaN) }), "CONFIG");
+    });
+    it("options: a policy without an issuer is POLICY_ISSUER unless unsafeAnyIssuer", async () => {
+      const subject = { exact: IDENTITY };
+      assert.equal(
+        await outcome("happy-path-v0.3", { policy: { subject, issuer: undefined, extensions: [] } }),
+        "POLICY_ISSUER",
+      );
+      assert.equal(
+        await outcome("happy-path-v0.3", { policy: { subject, issuer: "", extensions: [] } }),
+        "POLICY_ISSUER",
+      );
+      assert.equal(
+        await outcome("happy-path-v0.3", {
+          policy: { subject, issuer: undefined, extensions: [], unsafeAnyIssuer: true },
+        }),
+        "OK",
+      );
+      // The opt-out is checked before any other step: a broken bundle still reports the policy.
+      assert.equal(
+        await outcome("happy-path-v0.3", {
+          policy: { subject, issuer: undefined, extensions: [] },
+          root: (r) => (r.tlogs = []),
+        }),
+        "POLICY_ISSUER",
+      );
+    });
+    it("options: a policy without a subject is POLICY_IDENTITY unless unsafeAnySubject", async () => {
+      assert.equal(
+        await outcome("happy-path-v0.3", { policy: { subject: undefined, issuer: ISSUER, extensions: [] } }),
+        "POLICY_IDENTITY",
+      );
+      assert.equal(
+        await outcome("happy-path-v0.3", {
+          policy: { subject: undefined, issuer: ISSUER, extensions: [], unsafeAnySubject: true },
+        }),
+        "OK",
       );
     });
     it("time: a Rekor v2 bundle without a timestamp is TIME_MISSING", async () => {
@@ -341,6 +378,13 @@ if (CONFORMANCE_DIR === undefined) {
         "ARTIFACT_DIGEST",
       );
     });
+    it("artifact: a 1 MiB message digest hint is ARTIFACT_DIGEST, in a message of bounded length", async () => {
+      const e = await failure("rekor2-happy-path", {
+        bundle: (b) => (b.messageSignature.messageDigest.digest = encodeBase64(new Uint8Array(1 << 20))),
+      });
+      assert.equal(e?.code, "ARTIFACT_DIGEST");
+      assert.ok(e.message.length < 400, `${e.message.length} characters`);
+    });
     it("signer: a managed-key bundle verified by identity is KEY_MISMATCH, and a certificate bundle by key", async () => {
       assert.equal(await outcome("managed-key-happy-path"), "KEY_MISMATCH");
       const pem = readFileSync(
@@ -351,16 +395,33 @@ if (CONFORMANCE_DIR === undefined) {
       assert.equal(await outcome("managed-key-happy-path", { signer: { kind: "key", key } }), "OK");
       assert.equal(await outcome("happy-path-v0.3", { signer: { kind: "key", key } }), "KEY_MISMATCH");
     });
-    it("bundle: a chain that carries the root certificate is BUNDLE_INVALID", async () => {
+    it("bundle: a v0.2 chain that carries the intermediate and the root after the leaf verifies", async () => {
+      // Bundle spec: verifiers SHOULD ignore extra certificates; the path comes from the trusted root.
       const root = JSON.parse(readFileSync(`${CONFORMANCE_DIR}/production/trusted_root.json`, "utf8"));
+      const fulcio = root.certificateAuthorities.at(-1).certChain.certificates;
       assert.equal(
         await outcome("happy-path-v0.2", {
-          bundle: (b) =>
-            b.verificationMaterial.x509CertificateChain.certificates.push(
-              root.certificateAuthorities[1].certChain.certificates.at(-1),
-            ),
+          bundle: (b) => b.verificationMaterial.x509CertificateChain.certificates.push(...fulcio),
         }),
-        "BUNDLE_INVALID",
+        "OK",
+      );
+      // Ignored, but still certificates: an element that does not parse makes the bundle malformed.
+      assert.equal(
+        await outcome("happy-path-v0.2", {
+          bundle: (b) => b.verificationMaterial.x509CertificateChain.certificates.push({ rawBytes: "AAAA" }),
+        }),
+        "CERT_PARSE",
+      );
+    });
+    it("bundle: certificates after the leaf are never anchors (CERT_CHAIN without a trusted CA)", async () => {
+      const root = JSON.parse(readFileSync(`${CONFORMANCE_DIR}/production/trusted_root.json`, "utf8"));
+      const fulcio = root.certificateAuthorities.at(-1).certChain.certificates;
+      assert.equal(
+        await outcome("happy-path-v0.2", {
+          bundle: (b) => b.verificationMaterial.x509CertificateChain.certificates.push(...fulcio),
+          root: (r) => (r.certificateAuthorities = []),
+        }),
+        "CERT_CHAIN",
       );
     });
   });
