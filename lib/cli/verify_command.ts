@@ -11,10 +11,10 @@
  */
 
 import { type Bundle, parseBundleJson } from "../bundle/mod.ts";
-import { decodeHex, decodePem } from "../encoding/mod.ts";
+import { IN_TOTO_PAYLOAD_TYPE } from "../attest/mod.ts";
+import { decodeHex, utf8Decode } from "../encoding/mod.ts";
 import { HASH_LENGTH, type HashAlgorithm, parsePublicKey, type PublicKey } from "../crypto/mod.ts";
-import { ParseError, SigstoreError } from "../errors/mod.ts";
-import { githubPolicy, type IdentityPolicy } from "../policy/mod.ts";
+import { SigstoreError } from "../errors/mod.ts";
 import { parseCertificate } from "../x509/mod.ts";
 import {
   type ArtifactInput,
@@ -30,12 +30,14 @@ import { describeFailure } from "./report.ts";
 import { oneLine, quote } from "./safe_text.ts";
 import type { SignDependencies } from "./sign_command.ts";
 import { checkRekorSource, selectTrustedRoot } from "./trust_selection.ts";
+import { isJsonLines, type LineOutcome, parseBundleLines, verifyBundleLines } from "./json_lines.ts";
+import { type CheckFlags, githubChecks, identityChecks, type VerifyChecks } from "./verify_checks.ts";
 
 /** What detached verification is called in messages. */
 export const DETACHED = "Detached verification (--certificate and --signature)";
 
 /** Flags of the verify commands (after env defaults). */
-export interface VerifyFlags {
+export interface VerifyFlags extends CheckFlags {
   readonly bundle?: string | undefined;
   readonly certificate?: string | undefined;
   readonly signature?: string | undefined;
@@ -53,6 +55,7 @@ export interface VerifyFlags {
   readonly staging?: boolean | undefined;
   readonly "trust-config"?: string | undefined;
   readonly "trusted-root"?: string | undefined;
+  readonly jobs?: string | undefined;
 }
 
 const DIGEST_INPUT = /^(sha256|sha384|sha512):(.*)$/;
@@ -89,48 +92,6 @@ function parseInput(arg: string): Input {
     return { kind: "digest", label: arg, algorithm, digest };
   }
   return { kind: "path", label: arg, path: arg };
-}
-
-/** Builds the signer policy from flags. */
-function signerPolicy(command: "identity" | "github", flags: VerifyFlags): SignerPolicy {
-  if (flags.key !== undefined) {
-    if (flags["cert-identity"] !== undefined || flags["cert-oidc-issuer"] !== undefined) {
-      throw new UsageError("--key cannot be combined with identity checks");
-    }
-    const text = readDocument(flags.key, "public key");
-    const block = decodePem(text)?.find((b) => b.label === "PUBLIC KEY");
-    if (block === undefined) {
-      throw new ParseError(
-        "KEY_PARSE",
-        `Public key file ${quote(flags.key)} is not a PEM "PUBLIC KEY" (no such block, or bad base64)`,
-      );
-    }
-    return { kind: "key", key: parsePublicKey(block.der) };
-  }
-  let policy: IdentityPolicy;
-  if (command === "github") {
-    if (flags["cert-identity"] === undefined && flags.repository === undefined) {
-      throw new UsageError("verify github needs --cert-identity or --repository");
-    }
-    policy = githubPolicy({
-      identity: flags["cert-identity"],
-      trigger: flags.trigger,
-      sha: flags.sha,
-      name: flags.name,
-      repository: flags.repository,
-      ref: flags.ref,
-    });
-  } else {
-    const identity = flags["cert-identity"];
-    const issuer = flags["cert-oidc-issuer"];
-    if (identity === undefined || issuer === undefined) {
-      throw new UsageError(
-        "verify identity needs --cert-identity and --cert-oidc-issuer (or --key for a managed key)",
-      );
-    }
-    policy = { subject: { exact: identity }, issuer, extensions: [] };
-  }
-  return { kind: "identity", policy };
 }
 
 function defaultBundlePath(path: string): string {
@@ -234,6 +195,8 @@ async function readInput(
 /** What verifying one input needs besides the input itself. */
 export interface VerifyContext {
   readonly signer: SignerPolicy;
+  /** Who may sign, predicate types and thresholds, from the flags or `--policy`. */
+  readonly checks: VerifyChecks;
   readonly trustedRoot: TrustedRoot;
   readonly now: Date;
   readonly flags: VerifyFlags;
@@ -241,19 +204,45 @@ export interface VerifyContext {
   readonly deps: SignDependencies;
 }
 
-async function verifyOne(
-  input: Input,
-  materials: Materials,
+/** One verified input: its result, the bundle, and for a JSON Lines file the line that verified. */
+export interface Verified {
+  readonly result: VerificationResult;
+  readonly bundle: Bundle;
+  readonly jsonLines?: { readonly line: number; readonly lines: readonly LineOutcome[] };
+}
+
+function verifyWith(
+  bundle: Bundle,
+  artifact: ArtifactInput,
   ctx: VerifyContext,
 ): Promise<VerificationResult> {
+  return verifyBundle(bundle, artifact, { ...ctx.checks, trustedRoot: ctx.trustedRoot, now: ctx.now });
+}
+
+async function verifyOne(input: Input, materials: Materials, ctx: VerifyContext): Promise<Verified> {
   if (materials.kind === "detached") {
     const { detachedBundle } = await import("./detached.ts");
     const { bundle, artifact } = await detachedBundle(input, materials, ctx, readInput);
-    return await verifyBundle(bundle, artifact, {
-      trustedRoot: ctx.trustedRoot,
-      signer: ctx.signer,
-      now: ctx.now,
-    });
+    return { result: await verifyWith(bundle, artifact, ctx), bundle };
+  }
+  if (isJsonLines(materials.bundle)) {
+    const lines = parseBundleLines(readDocument(materials.bundle, "bundle"), materials.bundle);
+    const algorithms = new Set(
+      lines.flatMap(({ bundle }) => requiredDigestAlgorithms(bundle, signingKey(bundle, ctx.signer))),
+    );
+    const artifact = await readInput(input, [...algorithms], ctx.io);
+    const found = await verifyBundleLines(
+      lines,
+      materials.bundle,
+      artifact,
+      ctx.checks.predicateTypes,
+      (bundle) => verifyWith(bundle, artifact, ctx),
+    );
+    return {
+      result: found.result,
+      bundle: found.bundle,
+      jsonLines: { line: found.line, lines: found.lines },
+    };
   }
   const bundle = parseBundleJson(readDocument(materials.bundle, "bundle"));
   const artifact = await readInput(
@@ -261,11 +250,41 @@ async function verifyOne(
     requiredDigestAlgorithms(bundle, signingKey(bundle, ctx.signer)),
     ctx.io,
   );
-  return await verifyBundle(bundle, artifact, {
-    trustedRoot: ctx.trustedRoot,
-    signer: ctx.signer,
-    now: ctx.now,
-  });
+  return { result: await verifyWith(bundle, artifact, ctx), bundle };
+}
+
+/** The signed in-toto statement of a verified DSSE bundle, as JSON, for `--json`. */
+function signedStatement(bundle: Bundle): unknown {
+  const content = bundle.content;
+  if (content.kind !== "dsseEnvelope" || content.payloadType !== IN_TOTO_PAYLOAD_TYPE) return undefined;
+  const text = utf8Decode(content.payload);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const CLAIM_LABELS: readonly [string, string][] = [
+  ["sourceRepositoryUri", "repository"],
+  ["sourceRepositoryRef", "ref"],
+  ["sourceRepositoryDigest", "commit"],
+  ["buildSignerUri", "signer workflow"],
+  ["buildTrigger", "trigger"],
+  ["runnerEnvironment", "runner"],
+];
+
+/** The line of a JSON Lines file that verified and the signer's claims, for the report. */
+function describeMatch(verified: Verified, bundlePath: string): string {
+  if (verified.jsonLines === undefined) return "";
+  const ext = verified.result.signer.kind === "certificate" ? verified.result.signer.extensions : {};
+  const claims = CLAIM_LABELS.filter(([k]) => ext[k] !== undefined).map(([k, label]) =>
+    `${label} ${oneLine(ext[k]!)}`
+  );
+  return `  matched ${oneLine(bundlePath)} line ${verified.jsonLines.line}${
+    claims.length === 0 ? "" : `: ${claims.join(", ")}`
+  }\n`;
 }
 
 /** Runs a verify command; returns the exit code. */
@@ -278,9 +297,9 @@ export async function runVerify(
 ): Promise<number> {
   const inputs = positionals.map(parseInput);
   const plans = planMaterials(inputs, flags);
-  const signer = signerPolicy(command, flags);
+  const checks = command === "github" ? githubChecks(flags) : identityChecks(flags);
   const trustedRoot = selectTrustedRoot(flags);
-  const ctx: VerifyContext = { signer, trustedRoot, now: io.now(), flags, io, deps };
+  const ctx: VerifyContext = { signer: checks.signer, checks, trustedRoot, now: io.now(), flags, io, deps };
   const results: unknown[] = [];
   let failed = 0;
   for (let i = 0; i < inputs.length; i++) {
@@ -291,9 +310,21 @@ export async function runVerify(
       ? { bundle: materials.bundle }
       : { certificate: materials.certificate, signature: materials.signature };
     try {
-      const result = await verifyOne(input, materials, ctx);
-      io.stderr(`OK: ${label}\n`);
-      results.push({ input: input.label, ...where, verified: true, result });
+      const verified = await verifyOne(input, materials, ctx);
+      io.stderr(
+        `OK: ${label}\n${materials.kind === "bundle" ? describeMatch(verified, materials.bundle) : ""}`,
+      );
+      const statement = signedStatement(verified.bundle);
+      results.push({
+        input: input.label,
+        ...where,
+        ...(verified.jsonLines === undefined
+          ? {}
+          : { line: verified.jsonLines.line, lines: verified.jsonLines.lines }),
+        verified: true,
+        result: verified.result,
+        ...(statement === undefined ? {} : { statement }),
+      });
     } catch (e) {
       if (!(e instanceof SigstoreError)) throw e;
       failed++;

@@ -25,6 +25,7 @@ export const PARSE_ERROR_CODES = [
   "CERT_PARSE",
   "KEY_PARSE",
   "INPUT",
+  "POLICY_PARSE",
 ] as const;
 
 /** Codes of {@linkcode VerificationError}: a verification step failed. */
@@ -51,6 +52,7 @@ export const VERIFICATION_ERROR_CODES = [
   "DSSE",
   "INTOTO_SUBJECT",
   "KEY_MISMATCH",
+  "PREDICATE_TYPE",
 ] as const;
 
 /** Codes of {@linkcode PolicyError}: the signature is good but the signer is not the expected one. */
