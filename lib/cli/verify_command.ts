@@ -27,6 +27,7 @@ import type { TrustedRoot } from "../trust/mod.ts";
 import { isFile, type ReadArtifact, readArtifactFile, readArtifactStream, readDocument } from "./files.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { describeFailure } from "./report.ts";
+import { availableCores } from "./verify_pool_size.ts";
 import { oneLine, quote } from "./safe_text.ts";
 import type { SignDependencies } from "./sign_command.ts";
 import { checkRekorSource, selectTrustedRoot } from "./trust_selection.ts";
@@ -288,34 +289,30 @@ function describeMatch(verified: Verified, bundlePath: string): string {
 }
 
 /** Runs a verify command; returns the exit code. */
-export async function runVerify(
-  command: "identity" | "github",
-  flags: VerifyFlags,
-  positionals: readonly string[],
-  io: CliIo,
-  deps: SignDependencies = {},
-): Promise<number> {
-  const inputs = positionals.map(parseInput);
-  const plans = planMaterials(inputs, flags);
-  const checks = command === "github" ? githubChecks(flags) : identityChecks(flags);
-  const trustedRoot = selectTrustedRoot(flags);
-  const ctx: VerifyContext = { signer: checks.signer, checks, trustedRoot, now: io.now(), flags, io, deps };
-  const results: unknown[] = [];
-  let failed = 0;
-  for (let i = 0; i < inputs.length; i++) {
-    const input = inputs[i]!;
-    const materials = plans[i]!;
-    const label = oneLine(input.label);
-    const where = materials.kind === "bundle"
-      ? { bundle: materials.bundle }
-      : { certificate: materials.certificate, signature: materials.signature };
-    try {
-      const verified = await verifyOne(input, materials, ctx);
-      io.stderr(
-        `OK: ${label}\n${materials.kind === "bundle" ? describeMatch(verified, materials.bundle) : ""}`,
-      );
-      const statement = signedStatement(verified.bundle);
-      results.push({
+/** What one input produced: its report lines, its `--json` entry, and whether it verified. */
+export interface InputReport {
+  readonly stderr: string;
+  readonly entry: unknown;
+  readonly ok: boolean;
+}
+
+/** Verifies one input and renders its report; only a `SigstoreError` counts as a failed input. */
+export async function verifyAndReport(
+  input: Input,
+  materials: Materials,
+  ctx: VerifyContext,
+): Promise<InputReport> {
+  const label = oneLine(input.label);
+  const where = materials.kind === "bundle"
+    ? { bundle: materials.bundle }
+    : { certificate: materials.certificate, signature: materials.signature };
+  try {
+    const verified = await verifyOne(input, materials, ctx);
+    const statement = signedStatement(verified.bundle);
+    return {
+      ok: true,
+      stderr: `OK: ${label}\n${materials.kind === "bundle" ? describeMatch(verified, materials.bundle) : ""}`,
+      entry: {
         input: input.label,
         ...where,
         ...(verified.jsonLines === undefined
@@ -324,18 +321,72 @@ export async function runVerify(
         verified: true,
         result: verified.result,
         ...(statement === undefined ? {} : { statement }),
-      });
-    } catch (e) {
-      if (!(e instanceof SigstoreError)) throw e;
-      failed++;
-      io.stderr(describeFailure(`FAIL: ${label}`, e, flags.verbose === true));
-      results.push({
+      },
+    };
+  } catch (e) {
+    if (!(e instanceof SigstoreError)) throw e;
+    return {
+      ok: false,
+      stderr: describeFailure(`FAIL: ${label}`, e, ctx.flags.verbose === true),
+      entry: {
         input: input.label,
         ...where,
         verified: false,
         error: { name: e.name, code: e.code, message: e.message },
-      });
-    }
+      },
+    };
+  }
+}
+
+/** The verify command's context, built the same way in the main thread and in each `--jobs` worker. */
+export function verifyContext(
+  command: "identity" | "github",
+  flags: VerifyFlags,
+  now: Date,
+  io: CliIo,
+  deps: SignDependencies = {},
+): VerifyContext {
+  const checks = command === "github" ? githubChecks(flags) : identityChecks(flags);
+  const trustedRoot = selectTrustedRoot(flags);
+  return { signer: checks.signer, checks, trustedRoot, now, flags, io, deps };
+}
+
+/** `--jobs N` (a whole number from 1 to 256), or `auto` for every core. */
+function parseJobs(value: string | undefined): number {
+  if (value === undefined) return 1;
+  if (value === "auto") return availableCores();
+  if (!/^[1-9][0-9]{0,2}$/.test(value) || Number(value) > 256) {
+    throw new UsageError(`--jobs must be a whole number from 1 to 256, or auto, not ${quote(value, 40)}`);
+  }
+  return Number(value);
+}
+
+/** Runs a verify command; returns the exit code. */
+export async function runVerify(
+  command: "identity" | "github",
+  flags: VerifyFlags,
+  positionals: readonly string[],
+  io: CliIo,
+  deps: SignDependencies = {},
+): Promise<number> {
+  const jobs = parseJobs(flags.jobs);
+  const inputs = positionals.map(parseInput);
+  const plans = planMaterials(inputs, flags);
+  const now = io.now();
+  const ctx = verifyContext(command, flags, now, io, deps);
+  const results: unknown[] = [];
+  let failed = 0;
+  const record = (report: InputReport) => {
+    io.stderr(report.stderr);
+    results.push(report.entry);
+    if (!report.ok) failed++;
+  };
+  const workers = Math.min(jobs, inputs.length);
+  if (workers > 1 && inputs.every((i) => i.kind !== "stdin") && plans.every((p) => p.kind === "bundle")) {
+    const { verifyInWorkers } = await import("./verify_pool.ts");
+    await verifyInWorkers({ command, flags, now, inputs, plans, workers, entry: io.workerEntry }, record);
+  } else {
+    for (let i = 0; i < inputs.length; i++) record(await verifyAndReport(inputs[i]!, plans[i]!, ctx));
   }
   if (flags.json) io.stdout(`${JSON.stringify({ verified: failed === 0, results }, null, 2)}\n`);
   return failed === 0 ? EXIT.OK : EXIT.FAILED;
