@@ -382,7 +382,10 @@ export async function runVerify(
     if (!report.ok) failed++;
   };
   const workers = Math.min(jobs, inputs.length);
-  if (workers > 1 && inputs.every((i) => i.kind !== "stdin") && plans.every((p) => p.kind === "bundle")) {
+  if (jobs > 1 && inputs.some((i) => i.kind === "stdin")) {
+    throw new UsageError("--jobs cannot be combined with - (standard input is read by the main thread alone)");
+  }
+  if (workers > 1 && plans.every((p) => p.kind === "bundle")) {
     const { verifyInWorkers } = await import("./verify_pool.ts");
     await verifyInWorkers({ command, flags, now, inputs, plans, workers, entry: io.workerEntry }, record);
   } else {
