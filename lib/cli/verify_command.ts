@@ -383,7 +383,9 @@ export async function runVerify(
   };
   const workers = Math.min(jobs, inputs.length);
   if (jobs > 1 && inputs.some((i) => i.kind === "stdin")) {
-    throw new UsageError("--jobs cannot be combined with - (standard input is read by the main thread alone)");
+    throw new UsageError(
+      "--jobs cannot be combined with - (standard input is read by the main thread alone)",
+    );
   }
   if (workers > 1 && plans.every((p) => p.kind === "bundle")) {
     const { verifyInWorkers } = await import("./verify_pool.ts");
