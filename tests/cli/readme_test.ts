@@ -63,15 +63,18 @@ describe("README commands work as written", () => {
     /^(node_modules\/\.bin\/deno |npm run demo$|export PATH=)/.test(b)
   );
   it("finds the runnable blocks (demo, the command it runs, ./cli.ts)", () => {
-    assert.equal(runnable.length, 3, runnable.join("\n---\n"));
+    assert.equal(runnable.length, 7, runnable.join("\n---\n"));
   });
   for (const block of runnable) {
     it(block.split("\n")[0]!, () => {
       const run = runBlock(block);
       assert.equal(run.code, 0, run.out);
-      if (/verify identity/.test(block) || block === "npm run demo") {
+      if (block === "npm run demo" || /java-bundle-v3-prod\/artifact$/.test(block)) {
         assert.match(run.out, /OK: testdata\/genuine\/java-bundle-v3-prod\/artifact/);
       }
+      if (/verify (identity|github)/.test(block)) assert.match(run.out, /^OK: /m);
+      // Nothing in a runnable block fails.
+      assert.doesNotMatch(run.out, /^FAIL: /m);
     });
   }
   it("the twin: the old literal `deno run …` fails on the fresh PATH", () => {
