@@ -53,6 +53,9 @@ const VALID: Record<string, unknown> = {
     thresholds: { transparencyLogEntries: 2, certificateTransparencyLogs: 1, timestamps: 0 },
   },
   "empty thresholds and claims": { version: 1, signers: [{ ...SIGNER, claims: {} }], thresholds: {} },
+  "the README's example (testdata/policies/aa-test.policy.json)": JSON.parse(
+    readFileSync(`${REPO_ROOT}/testdata/policies/aa-test.policy.json`, "utf8"),
+  ),
 };
 
 /** Invalid documents, each with the JSON path the validator must name. */
