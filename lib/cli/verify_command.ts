@@ -37,19 +37,11 @@ import { type CheckFlags, githubChecks, identityChecks, type VerifyChecks } from
 /** What detached verification is called in messages. */
 export const DETACHED = "Detached verification (--certificate and --signature)";
 
-/** Flags of the verify commands (after env defaults). */
+/** Flags of the verify commands (after env defaults); the signer checks' are {@linkcode CheckFlags}. */
 export interface VerifyFlags extends CheckFlags {
   readonly bundle?: string | undefined;
   readonly certificate?: string | undefined;
   readonly signature?: string | undefined;
-  readonly key?: string | undefined;
-  readonly "cert-identity"?: string | undefined;
-  readonly "cert-oidc-issuer"?: string | undefined;
-  readonly trigger?: string | undefined;
-  readonly sha?: string | undefined;
-  readonly name?: string | undefined;
-  readonly repository?: string | undefined;
-  readonly ref?: string | undefined;
   readonly json?: boolean | undefined;
   readonly verbose?: boolean | undefined;
   readonly offline?: boolean | undefined;
