@@ -118,6 +118,16 @@ export async function verifyMessageSignature(
   );
 }
 
+/** What {@linkcode verifyArtifact} checks the content against. */
+export interface ArtifactContext {
+  /** The signer's key (from the leaf certificate, or the managed key) */
+  readonly key: PublicKey;
+  /** The artifact's bytes or digests */
+  readonly artifact: ArtifactInput;
+  /** The artifact's digests, computed once by the caller ({@linkcode artifactDigests}) */
+  readonly digests: ReadonlyMap<HashAlgorithm, Uint8Array>;
+}
+
 /** Result of the DSSE checks. */
 export interface DsseCheck {
   readonly predicateType: string | undefined;
@@ -127,11 +137,8 @@ export interface DsseCheck {
  * Verifies the DSSE signature over PAE and binds the artifact: for in-toto
  * payloads the artifact must be a subject; otherwise it must be the payload.
  */
-export async function verifyDsse(
-  content: DsseEnvelope,
-  key: PublicKey,
-  artifact: ArtifactInput,
-): Promise<DsseCheck> {
+export async function verifyDsse(content: DsseEnvelope, context: ArtifactContext): Promise<DsseCheck> {
+  const { key, artifact } = context;
   const pae = preAuthEncoding(content.payloadType, content.payload);
   const hash: HashAlgorithm = key.kind === "ecdsa" ? CURVE_HASH[key.curve] : "sha256";
   if (!await verifySignature(key, pae, content.signature, { hash })) {
@@ -139,7 +146,7 @@ export async function verifyDsse(
   }
   if (content.payloadType === IN_TOTO_PAYLOAD_TYPE) {
     const statement = parseStatement(content.payload);
-    verifyStatementSubjectDigests(statement, artifactDigests(artifact));
+    verifyStatementSubjectDigests(statement, context.digests);
     return { predicateType: statement.predicateType };
   }
   const sha256 = artifactDigest(artifact, "sha256");
@@ -153,16 +160,6 @@ export async function verifyDsse(
     );
   }
   return { predicateType: undefined };
-}
-
-/** What {@linkcode verifyArtifact} checks the content against. */
-export interface ArtifactContext {
-  /** The signer's key (from the leaf certificate, or the managed key) */
-  readonly key: PublicKey;
-  /** The artifact's bytes or digests */
-  readonly artifact: ArtifactInput;
-  /** The artifact's digests, computed once by the caller ({@linkcode artifactDigests}) */
-  readonly digests: ReadonlyMap<HashAlgorithm, Uint8Array>;
 }
 
 /**
@@ -186,7 +183,7 @@ export async function verifyArtifact(
     await verifyMessageSignature(content, key, artifact);
     return { kind: "messageSignature", artifactDigest };
   }
-  const dsse = await verifyDsse(content, key, artifact);
+  const dsse = await verifyDsse(content, context);
   return {
     kind: "dsseEnvelope",
     payloadType: content.payloadType,
