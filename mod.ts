@@ -342,21 +342,6 @@ export {
   VERIFICATION_ERROR_CODES,
 } from "./lib/errors/mod.ts";
 
-/**
- * Runs the `sigstore-ts` command line with injected I/O; returns the exit code.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { main } from "./mod.ts";
- * let out = "";
- * const code = await main(["--version"], { stdout: (t) => (out += t), stderr: () => {}, env: {}, now: () => new Date() });
- * assert.equal(code, 0);
- * assert.match(out, /^sigstore-ts /);
- * ```
- */
-export { main } from "./lib/cli/mod.ts";
-
 export type {
   ConfigErrorCode,
   ErrorCode,
@@ -404,7 +389,6 @@ export type {
   VerifiedTime,
   VerifyOptions,
 } from "./lib/verify/mod.ts";
-export type { CliIo, SignDependencies } from "./lib/cli/mod.ts";
 export type { Certificate, Extension } from "./lib/x509/mod.ts";
 
 /**
@@ -437,17 +421,20 @@ export { createSigner } from "./lib/sign/mod.ts";
  * out-of-band, device flow). The token is never printed or logged.
  *
  * @example
+ * The runtime services (HTTP, environment variables, browser, loopback
+ * server, prompt) are passed in as an {@linkcode OidcEnvironment}; the
+ * Node-API one is `createNodeOidcEnvironment` from
+ * `jsr:@sigstore-ts/sigstore/oidc/node`, kept out of this module so that the
+ * library loads no `node:http`, `node:child_process` or `node:readline`.
+ *
+ * @example
  * ```ts ignore
- * import { createNodeOidcEnvironment, getIdentityToken } from "./mod.ts";
+ * import { getIdentityToken } from "@sigstore-ts/sigstore";
+ * import { createNodeOidcEnvironment } from "@sigstore-ts/sigstore/oidc/node";
  * const { token, claims } = await getIdentityToken({ issuerUrl: "https://oauth2.sigstore.dev/auth" }, createNodeOidcEnvironment());
  * ```
  */
-export {
-  createNodeOidcEnvironment,
-  decodeIdentityToken,
-  getIdentityToken,
-  identityOf,
-} from "./lib/oidc/mod.ts";
+export { decodeIdentityToken, getIdentityToken, identityOf } from "./lib/oidc/mod.ts";
 
 /**
  * The embedded SigningConfig of production or staging (optionally the Rekor v2 one).
@@ -497,7 +484,6 @@ export type {
   IdentityClaims,
   IdentityToken,
   LoopbackServer,
-  NodeOidcEnvironmentOptions,
   OidcEnvironment,
   TokenIdentity,
   TokenSource,

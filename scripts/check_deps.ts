@@ -2,10 +2,13 @@
  * Enforces the module boundaries of docs/style.md §2: a folder of lib/
  * imports only the folders its row allows, only through their mod.ts, and
  * npm dependencies only from the one folder that wraps each. `errors/` is
- * shared by all. Also walks the module graph of the browser-safe `./verify`
- * entry (every relative import, static or dynamic) and refuses any `node:`
- * import in it, except the dynamic `import("node:crypto")` of the one named
- * edge that loads it behind a runtime check. Exits 1 listing every violation.
+ * shared by all. A runtime edge file kept out of its folder's mod.ts (so that
+ * the library root does not load it) is listed in RUNTIME_EDGES with the
+ * folders that may import it directly. Also walks the module graph of the
+ * browser-safe `./verify` entry (every relative import, static or dynamic)
+ * and refuses any `node:` import in it, except the dynamic
+ * `import("node:crypto")` of the one named edge that loads it behind a
+ * runtime check. Exits 1 listing every violation.
  *
  * Run: deno run --allow-read scripts/check_deps.ts
  *
@@ -35,6 +38,11 @@ const ALLOWED: Record<string, string[]> = {
   verify: ["encoding", "der", "crypto", "bundle", "attest", "x509", "trust", "tlog", "timestamp", "policy"],
   sign: ["*"],
   cli: ["*"],
+};
+
+/** Runtime edge files outside their folder's mod.ts, and the folders that may import each. */
+const RUNTIME_EDGES: Record<string, string[]> = {
+  "oidc/node_environment.ts": ["cli"],
 };
 
 /** npm packages and the one folder allowed to import each. */
@@ -104,7 +112,10 @@ for (const folder of readdirSync(LIB)) {
       if (spec.startsWith("../")) {
         const [target, ...rest] = spec.slice(3).split("/");
         if (target === "errors") continue;
-        if (rest.join("/") !== "mod.ts") problems.push(`${where}: go through ../${target}/mod.ts`);
+        const edge = RUNTIME_EDGES[`${target}/${rest.join("/")}`];
+        if (edge !== undefined) {
+          if (!edge.includes(folder)) problems.push(`${where}: only ${edge.join(", ")} may import this edge`);
+        } else if (rest.join("/") !== "mod.ts") problems.push(`${where}: go through ../${target}/mod.ts`);
         if (!allowed.includes("*") && !allowed.includes(target!)) {
           problems.push(`${where}: ${folder} may not import ${target}`);
         }

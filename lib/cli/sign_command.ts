@@ -14,7 +14,8 @@ import { digest } from "../crypto/mod.ts";
 import { encodeBase64, encodeHex, encodePem } from "../encoding/mod.ts";
 import { ConfigError } from "../errors/mod.ts";
 import { createHttpClient, type HttpClient } from "../net/mod.ts";
-import { createNodeOidcEnvironment, getIdentityToken, identityOf } from "../oidc/mod.ts";
+import { getIdentityToken, identityOf } from "../oidc/mod.ts";
+import { createNodeOidcEnvironment } from "../oidc/node_environment.ts";
 import { createSigner } from "../sign/mod.ts";
 import {
   embeddedSigningConfig,

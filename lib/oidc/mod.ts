@@ -4,14 +4,17 @@
  * Buildkite, GitLab CI, CircleCI), interactive sign-in (authorization code
  * with PKCE via browser or out of band, and the RFC 8628 device flow), and
  * claim decoding and checks. Runtime services are injected through
- * {@linkcode OidcEnvironment}; {@linkcode createNodeOidcEnvironment} builds
- * one from Node APIs.
+ * {@linkcode OidcEnvironment}; `createNodeOidcEnvironment` in the runtime
+ * edge `node_environment.ts` (not re-exported here, so that importing this
+ * folder loads no `node:http`, `node:child_process` or `node:readline`)
+ * builds one from Node APIs.
  *
  * Token signatures are not verified here; Fulcio does that.
  *
  * @example
  * ```ts ignore
- * import { createNodeOidcEnvironment, getIdentityToken } from "./mod.ts";
+ * import { getIdentityToken } from "./mod.ts";
+ * import { createNodeOidcEnvironment } from "./node_environment.ts";
  *
  * const { token, source } = await getIdentityToken(
  *   { issuerUrl: "https://oauth2.sigstore.dev/auth" },
@@ -40,5 +43,3 @@ export type { DeviceAuthorizationOptions } from "./device_authorization.ts";
 export { discoverIssuer } from "./discovery.ts";
 export type { IssuerMetadata } from "./discovery.ts";
 export type { LoopbackServer, OidcEnvironment } from "./environment.ts";
-export { createNodeOidcEnvironment } from "./node_environment.ts";
-export type { NodeOidcEnvironmentOptions } from "./node_environment.ts";

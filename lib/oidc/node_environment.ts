@@ -7,6 +7,20 @@
  * answers the first `/auth/callback` request; browsers reach it through the
  * redirect URI `http://localhost:<port>/auth/callback` (RFC 8252 §7.3).
  *
+ * Published as `jsr:@sigstore-ts/sigstore/oidc/node`, apart from the library
+ * root, which loads none of these Node modules.
+ *
+ * @example Get a token in CI or interactively
+ * ```ts ignore
+ * import { getIdentityToken } from "@sigstore-ts/sigstore";
+ * import { createNodeOidcEnvironment } from "@sigstore-ts/sigstore/oidc/node";
+ *
+ * const { token, source } = await getIdentityToken(
+ *   { issuerUrl: "https://oauth2.sigstore.dev/auth" },
+ *   createNodeOidcEnvironment(),
+ * );
+ * ```
+ *
  * @module
  */
 

@@ -234,21 +234,34 @@ describe("a denied permission names the permission", () => {
     );
     assert.doesNotMatch(run.stderr, /internal error/);
   });
-  it("Deno without --allow-env, where an env default is read", () => {
-    const run = runProcess(["--allow-read"], [
-      "verify",
-      "github",
-      "--repository",
-      "o/r",
-      "--bundle",
-      BUNDLE,
-      `${GENUINE}/artifact`,
-    ]);
-    assert.equal(run.code, 1);
-    assert.match(
-      run.stderr,
-      /^error: missing permission: env access to "SIGSTORE_[A-Z_]+" \(run deno with --allow-env\)\n$/,
-    );
+  it("Deno without --allow-env: environment defaults read as unset (the sandbox gave no environment)", () => {
+    const run = (permissions: string[]) => {
+      const command = [DENO, "run", "--quiet", "--no-prompt", ...permissions, `${REPO_ROOT}/cli.ts`];
+      const r = spawnSync(command[0]!, [
+        ...command.slice(1),
+        "verify",
+        "identity",
+        "--offline",
+        "--bundle",
+        BUNDLE,
+        `${GENUINE}/artifact`,
+      ], {
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          SIGSTORE_CERT_IDENTITY: "appu@google.com",
+          SIGSTORE_CERT_OIDC_ISSUER: "https://accounts.google.com",
+        },
+      });
+      return { code: r.status ?? -1, stderr: r.stderr };
+    };
+    const denied = run(["--allow-read"]);
+    assert.equal(denied.code, 2, denied.stderr);
+    assert.match(denied.stderr, /^error: verify identity needs --cert-identity/);
+    // The twin: with the environment granted, the same defaults apply.
+    const granted = run(["--allow-read", "--allow-env"]);
+    assert.equal(granted.code, 0, granted.stderr);
+    assert.match(granted.stderr, /^OK: /);
   });
   it("Deno without --allow-net, where Rekor is needed: at once, naming the flag", () => {
     const bundle = JSON.parse(readFileSync(BUNDLE, "utf8"));

@@ -62,8 +62,10 @@ describe("README commands work as written", () => {
   const runnable = SH_BLOCKS.filter((b) =>
     /^(node_modules\/\.bin\/deno |npm run demo$|export PATH=)/.test(b)
   );
-  it("finds the runnable blocks (demo, the command it runs, ./cli.ts)", () => {
-    assert.equal(runnable.length, 7, runnable.join("\n---\n"));
+  it("finds the runnable blocks (at least the demo, the command it runs, ./cli.ts)", () => {
+    assert.ok(runnable.includes("npm run demo"), runnable.join("\n---\n"));
+    assert.ok(runnable.some((b) => /verify identity --offline/.test(b)), runnable.join("\n---\n"));
+    assert.ok(runnable.some((b) => /\.\/cli\.ts /.test(b)), runnable.join("\n---\n"));
   });
   for (const block of runnable) {
     it(block.split("\n")[0]!, () => {

@@ -3,12 +3,12 @@ import assert from "node:assert/strict";
 import { ConfigError, NetworkError } from "../../lib/errors/mod.ts";
 import { createHttpClient } from "../../lib/net/mod.ts";
 import {
-  createNodeOidcEnvironment,
   decodeIdentityToken,
   getIdentityToken,
   type GetIdentityTokenOptions,
   type OidcEnvironment,
 } from "../../lib/oidc/mod.ts";
+import { createNodeOidcEnvironment } from "../../lib/oidc/node_environment.ts";
 import { assertRejectsSafely } from "./_helpers.ts";
 import { type FakeIssuer, type FakeIssuerOptions, startFakeIssuer } from "./_fake_issuer.ts";
 

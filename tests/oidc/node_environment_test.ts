@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../../lib/errors/mod.ts";
-import { createNodeOidcEnvironment } from "../../lib/oidc/mod.ts";
+import { createNodeOidcEnvironment } from "../../lib/oidc/node_environment.ts";
 import { assertRejectsSafely } from "./_helpers.ts";
 
 const FAKE_BIN = fileURLToPath(new URL("./_bin", import.meta.url));

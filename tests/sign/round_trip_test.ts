@@ -18,12 +18,8 @@ import { createSigner } from "../../lib/sign/mod.ts";
 import { createHttpClient } from "../../lib/net/mod.ts";
 import * as api from "../../mod.ts";
 import { parseBundle, parseClientTrustConfigJson } from "../../mod.ts";
-import {
-  createNodeOidcEnvironment,
-  decodeIdentityToken,
-  getIdentityToken,
-  identityOf,
-} from "../../lib/oidc/mod.ts";
+import { decodeIdentityToken, getIdentityToken, identityOf } from "../../lib/oidc/mod.ts";
+import { createNodeOidcEnvironment } from "../../lib/oidc/node_environment.ts";
 import { verifyBundle } from "../../lib/verify/mod.ts";
 import { type LocalInstance, localInstance, mintToken } from "./_local_instance.ts";
 
