@@ -8,7 +8,9 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { ConfigError } from "../errors/mod.ts";
 import type { Input, InputReport, Materials, VerifyFlags } from "./verify_command.ts";
 
 /** The `workerData` marker that makes an entry module serve verification. */
@@ -52,6 +54,30 @@ function entryUrl(entry: string | URL | undefined): URL {
   return entry instanceof URL ? entry : new URL(entry);
 }
 
+/** Deno's permission query, when running on Deno. */
+interface DenoReadPermission {
+  readonly permissions: { querySync(d: { name: "read"; path: string }): { readonly state: string } };
+}
+
+/**
+ * On Deno a worker thread loads its module from disk under the process's
+ * read permission; refuse up front, naming the permission, when it is not
+ * granted (instead of a worker dying mid-run).
+ */
+function checkWorkerPermission(url: URL, jobs: number): void {
+  const deno = (globalThis as { Deno?: DenoReadPermission }).Deno;
+  if (deno === undefined || url.protocol !== "file:") return;
+  const path = fileURLToPath(url);
+  if (deno.permissions.querySync({ name: "read", path }).state !== "granted") {
+    throw new ConfigError(
+      "CONFIG",
+      `--jobs ${jobs} starts worker threads, which on Deno need read access to ${
+        JSON.stringify(path)
+      } and the modules it imports (add the program's directory to --allow-read, or use --jobs 1)`,
+    );
+  }
+}
+
 /**
  * Verifies every input in `request.workers` threads; calls `onReport` once
  * per input, in input order. Rejects when a worker fails outside
@@ -61,6 +87,8 @@ export async function verifyInWorkers(
   request: PoolRequest,
   onReport: (report: InputReport) => void,
 ): Promise<void> {
+  const url = entryUrl(request.entry);
+  checkWorkerPermission(url, request.workers);
   const setup: WorkerSetup = {
     marker: VERIFY_WORKER_MARKER,
     command: request.command,
@@ -85,7 +113,7 @@ export async function verifyInWorkers(
         return true;
       };
       for (let i = 0; i < request.workers; i++) {
-        const worker = new Worker(entryUrl(request.entry), { workerData: setup });
+        const worker = new Worker(url, { workerData: setup });
         threads.push(worker);
         worker.on("message", (reply: WorkerReply) => {
           if ("crash" in reply) {
