@@ -229,6 +229,6 @@ describe("verify identity --policy FILE", () => {
     assert.doesNotMatch(unknown.stderr, /OK:/);
     const notJson = await verifyAaWithPolicy("{ version: 1 }");
     assert.equal(notJson.code, 1);
-    assert.match(notJson.stderr, /Policy file "[^"]+" .*is not valid JSON at line 1/);
+    assert.match(notJson.stderr, /^error: Policy file "[^"]+policy\.json" .*is not valid JSON/);
   });
 });
