@@ -326,7 +326,8 @@ export const JOBS = flag({
   name: "jobs",
   kind: "text",
   metavar: "N",
-  help: "verify up to N inputs at once in worker threads (default 1; output stays in input order)",
+  help:
+    "verify up to N inputs at once in worker threads (N or auto for one per core; default 1; output in input order)",
 });
 /** `--cert-oidc-issuer URL`. */
 export const CERT_OIDC_ISSUER = flag({

@@ -187,6 +187,20 @@ describe("anchored patterns", () => {
     );
   });
 
+  it("gh --deny-self-hosted-runners: github-hosted passes, self-hosted and a missing claim do not", async () => {
+    const policy = githubPolicy({ signerRepo: "octo/app", denySelfHostedRunners: true });
+    const hosted = await leaf(MAIN, ISSUER, { [FULCIO_OID.runnerEnvironment]: "github-hosted" });
+    const selfHosted = await leaf(MAIN, ISSUER, { [FULCIO_OID.runnerEnvironment]: "self-hosted" });
+    assert.equal(verdict(() => verifyIdentityPolicy(hosted, policy)), "OK");
+    assert.equal(verdict(() => verifyIdentityPolicy(selfHosted, policy)), "POLICY_EXTENSION");
+    assert.equal(verdict(() => verifyIdentityPolicy(cert0!, policy)), "POLICY_EXTENSION");
+    // Without the flag a self-hosted runner is accepted, as in gh.
+    assert.equal(
+      verdict(() => verifyIdentityPolicy(selfHosted, githubPolicy({ signerRepo: "octo/app" }))),
+      "OK",
+    );
+  });
+
   it("any of several signers: the first that accepts wins; none accepting names each refusal", () => {
     const a: IdentityPolicy = { subject: { exact: "https://example.com/a" }, issuer: ISSUER, extensions: [] };
     const b: IdentityPolicy = { subject: { exact: MAIN }, issuer: ISSUER, extensions: [] };
