@@ -12,7 +12,7 @@ import os from "node:os";
 import { describe, it } from "node:test";
 import { runCli } from "../_support/cli.ts";
 import { TESTDATA } from "../_support/paths.ts";
-import { AA, AA_ARTIFACT, AA_TEST } from "./_attestations.ts";
+import { AA, AA_ARTIFACT, AA_TEST, jsonl, line, OTHERS, tamperedSignature } from "./_attestations.ts";
 
 const APPU = `${TESTDATA}/genuine/java-bundle-v3-prod`;
 const GOOGLE = "https://accounts.google.com";
@@ -221,6 +221,28 @@ describe("verify identity --policy FILE", () => {
       assert.equal(run.error?.code, code, run.stderr);
     });
   }
+
+  it("a JSON Lines bundle file: the policy's predicate types select the lines; a tampered line alone fails", async () => {
+    const policy = policyFile(accepted);
+    const run = (file: string) =>
+      runCli([
+        "verify",
+        "identity",
+        "--offline",
+        "--bundle",
+        file,
+        "--json",
+        "--policy",
+        policy,
+        AA_ARTIFACT,
+      ]);
+    const ok = await run(jsonl([line(OTHERS.conda), line(AA_TEST)]));
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(JSON.parse(ok.stdout).results[0].line, 2);
+    const tampered = await run(jsonl([line(OTHERS.conda), tamperedSignature()]));
+    assert.equal(tampered.code, 1);
+    assert.match(JSON.parse(tampered.stdout).results[0].error.message, /line 2: /);
+  });
 
   it("an invalid policy file: one line naming the file and the JSON path, nothing verified", async () => {
     const unknown = await verifyAaWithPolicy({ ...accepted, signers: [{ ...signer, claim: {} }] });
