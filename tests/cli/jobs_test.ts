@@ -1,16 +1,17 @@
 /**
  * `verify --jobs N`: the same reports and `--json` result as one job, in
  * input order, with failures in the middle (a changed artifact, a missing
- * bundle, a JSON Lines file); in-process and through `cli.ts` on Deno and
- * Bun (the executable's own entry serving as the worker); and the usage
- * errors of a bad N or standard input.
+ * bundle); in-process, through `cli.ts` on Deno and Bun, the Node bundle
+ * and the Bun executable (each program's own entry serving as the worker);
+ * the Deno read permission the workers need; and the usage errors of a bad
+ * N or standard input.
  *
  * @module
  */
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import process from "node:process";
 import { describe, it } from "node:test";
@@ -60,21 +61,24 @@ describe("verify --jobs", () => {
     }
   });
 
-  for (
-    const [runtime, command] of [["deno", [`${REPO_ROOT}/node_modules/.bin/deno`, "run", "-A"]], ["bun", [
-      `${REPO_ROOT}/node_modules/.bin/bun`,
-    ]]] as const
-  ) {
-    it(`${runtime} cli.ts: workers started from the executable's own entry give the same output`, () => {
+  const programs: [string, string[], string | undefined][] = [
+    ["deno cli.ts", [`${REPO_ROOT}/node_modules/.bin/deno`, "run", "-A", `${REPO_ROOT}/cli.ts`], undefined],
+    ["bun cli.ts", [`${REPO_ROOT}/node_modules/.bin/bun`, `${REPO_ROOT}/cli.ts`], undefined],
+    [
+      "node dist/sigstore-ts.mjs",
+      ["node", `${REPO_ROOT}/dist/sigstore-ts.mjs`],
+      `${REPO_ROOT}/dist/sigstore-ts.mjs`,
+    ],
+    ["the executable dist/sigstore-ts", [`${REPO_ROOT}/dist/sigstore-ts`], `${REPO_ROOT}/dist/sigstore-ts`],
+  ];
+  for (const [name, command, built] of programs) {
+    it(`${name}: workers started from the program's own entry give the same output`, (t) => {
+      if (built !== undefined && !existsSync(built)) {
+        if (process.env.CI === "true") assert.fail(`CI=true but ${built} is missing (npm run build)`);
+        return t.skip(`${built} not built (npm run build)`);
+      }
       const run = (jobs: string) =>
-        spawnSync(command[0], [
-          ...command.slice(1),
-          `${REPO_ROOT}/cli.ts`,
-          ...FLAGS,
-          "--jobs",
-          jobs,
-          ...files,
-        ], {
+        spawnSync(command[0]!, [...command.slice(1), ...FLAGS, "--jobs", jobs, ...files], {
           encoding: "utf8",
           env: { PATH: process.env.PATH ?? "", HOME: os.tmpdir() },
         });
