@@ -87,6 +87,9 @@ function unlessReplaced(inv: Invocation, name: string): string | undefined {
 function identities(inv: Invocation, identityFlag: string): readonly string[] | undefined {
   const first = unlessReplaced(inv, identityFlag);
   if (first === undefined) return undefined;
+  // Flags win over the environment: a SAN pinned on the command line drops SIGSTORE_CERT_IDENTITY.
+  const pinned = ["cert-identity-regex", "signer-repo", "signer-workflow"].some((f) => inv.args.given.has(f));
+  if (pinned && inv.args.fromEnv.has(identityFlag)) return undefined;
   return inv.args.lists.get(identityFlag) ?? [first];
 }
 

@@ -233,6 +233,16 @@ describe("gh attestation verify's claims, each with its rejected twin", () => {
     assert.equal(run.first.result.signer.extensions.runnerEnvironment, "github-hosted");
   });
 
+  it("a SAN pinned by a flag wins over SIGSTORE_CERT_IDENTITY (as every flag over its environment default)", async () => {
+    const args = [...VERIFY, "--bundle", file, "--json", "--owner", "loosebazooka"];
+    const env = { SIGSTORE_CERT_IDENTITY: "https://example.com/not-the-signer" };
+    const fromEnv = await runCli([...args, AA_ARTIFACT], env);
+    assert.equal(fromEnv.code, 1); // the environment's identity applies when no flag pins the SAN
+    assert.equal(JSON.parse(fromEnv.stdout).results[0].error.code, "POLICY_IDENTITY");
+    const pinned = await runCli([...args, "--signer-repo", AA.repo, AA_ARTIFACT], env);
+    assert.equal(pinned.code, 0, pinned.stderr);
+  });
+
   it("flags gh refuses together are usage errors; gh's flags belong to verify github", async () => {
     for (
       const args of [
