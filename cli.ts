@@ -32,22 +32,42 @@
  * @module
  */
 
-import { realpathSync } from "node:fs";
-import process from "node:process";
-import { pathToFileURL } from "node:url";
 import { main } from "./lib/cli/mod.ts";
 import { isVerifyWorker, serveVerifyWorker } from "./lib/cli/verify_worker.ts";
 
 export { main };
 export type { CliIo, SignDependencies } from "./lib/cli/mod.ts";
 
-/** Deno's permission query, when running on Deno. */
-interface DenoPermissions {
+/** The parts of Deno's namespace the entry uses, when running on Deno. */
+interface DenoRuntime {
+  readonly args: readonly string[];
   readonly permissions: {
     querySync(descriptor: { name: "env"; variable: string }): { readonly state: string };
   };
   readonly env: { get(name: string): string | undefined };
+  readonly stdout: { writeSync(bytes: Uint8Array): number };
+  readonly stderr: { writeSync(bytes: Uint8Array): number };
+  readonly stdin: { readonly readable: AsyncIterable<Uint8Array> };
+  exitCode: number;
 }
+
+/** The parts of Node's and Bun's global `process` the entry uses. */
+interface NodeProcess {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: { write(data: string | Uint8Array): unknown };
+  readonly stderr: { write(data: string | Uint8Array): unknown };
+  readonly stdin: AsyncIterable<Uint8Array>;
+  exitCode: number | undefined;
+  getBuiltinModule(id: string): unknown;
+}
+
+// The process is reached through globals, not `node:` imports: on Deno, the
+// Node compatibility modules cost more start-up time than a whole offline
+// verification, and the entry needs none of them (Deno's global `process`
+// loads them too, so it is read only where `Deno` is absent).
+const deno = (globalThis as { Deno?: DenoRuntime }).Deno;
+const nodeProcess = deno === undefined ? (globalThis as { process?: NodeProcess }).process : undefined;
 
 /**
  * The process environment. On Deno, a variable without env permission reads
@@ -55,8 +75,7 @@ interface DenoPermissions {
  * without `--allow-env`.
  */
 function processEnv(): Readonly<Record<string, string | undefined>> {
-  const deno = (globalThis as { Deno?: DenoPermissions }).Deno;
-  if (deno === undefined) return process.env;
+  if (deno === undefined) return nodeProcess!.env;
   return new Proxy({}, {
     get: (_target, name) =>
       typeof name === "string" &&
@@ -66,16 +85,56 @@ function processEnv(): Readonly<Record<string, string | undefined>> {
   });
 }
 
+/** Writes all of `text` with a synchronous write that may write part of it per call. */
+function writeAll(write: (bytes: Uint8Array) => number, text: string): void {
+  let bytes = new TextEncoder().encode(text);
+  while (bytes.length > 0) bytes = bytes.subarray(write(bytes));
+}
+
+/**
+ * A writer for standard output (1) or error (2): Deno's own streams on Deno;
+ * on Bun a synchronous write to the descriptor (its `process.stderr` stream
+ * costs Bun a few milliseconds to set up), falling back to the stream when
+ * the descriptor refuses (a non-blocking pipe that is full); `process`'s
+ * streams on Node.
+ */
+function outputWriter(fd: 1 | 2): (text: string) => void {
+  if (deno !== undefined) {
+    const stream = fd === 1 ? deno.stdout : deno.stderr;
+    return (text) => writeAll((b) => stream.writeSync(b), text);
+  }
+  // `process.stdout` and `process.stderr` are built when first read: only where they are used.
+  const stream = () => fd === 1 ? nodeProcess!.stdout : nodeProcess!.stderr;
+  if ((globalThis as { Bun?: unknown }).Bun === undefined) return (text) => void stream().write(text);
+  const fs = nodeProcess!.getBuiltinModule("node:fs") as {
+    writeSync(fd: number, bytes: Uint8Array): number;
+  };
+  let direct = true;
+  return (text) => {
+    let bytes = new TextEncoder().encode(text);
+    while (direct && bytes.length > 0) {
+      try {
+        bytes = bytes.subarray(fs.writeSync(fd, bytes));
+      } catch {
+        direct = false; // the rest, and all later output, through the stream
+      }
+    }
+    if (bytes.length > 0) stream().write(bytes);
+  };
+}
+
 /** True when this file is the program being run (Deno, Bun, or Node through the bundle). */
 function isMainModule(): boolean {
   // Read by name: bundlers rewrite the `import.meta.main` expression (Bun's Node target into a CommonJS test).
   const flag: unknown = Reflect.get(import.meta, "main");
   if (typeof flag === "boolean") return flag;
   // Node before 24.2 has no import.meta.main: compare with the script it was started with.
-  const script = process.argv[1];
+  const script = nodeProcess?.argv[1];
   if (script === undefined) return false;
   try {
-    return pathToFileURL(realpathSync(script)).href === import.meta.url;
+    const fs = nodeProcess!.getBuiltinModule("node:fs") as { realpathSync(path: string): string };
+    const url = nodeProcess!.getBuiltinModule("node:url") as { pathToFileURL(path: string): URL };
+    return url.pathToFileURL(fs.realpathSync(script)).href === import.meta.url;
   } catch {
     return false;
   }
@@ -84,14 +143,15 @@ function isMainModule(): boolean {
 if (isVerifyWorker()) {
   serveVerifyWorker();
 } else if (isMainModule()) {
-  main(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+  main(deno !== undefined ? deno.args : nodeProcess!.argv.slice(2), {
+    stdout: outputWriter(1),
+    stderr: outputWriter(2),
     env: processEnv(),
     now: () => new Date(),
-    stdin: () => process.stdin as AsyncIterable<Uint8Array>,
+    stdin: () => deno !== undefined ? deno.stdin.readable : nodeProcess!.stdin,
     workerEntry: import.meta.url,
   }).then((code) => {
-    process.exitCode = code;
+    if (deno !== undefined) deno.exitCode = code;
+    else nodeProcess!.exitCode = code;
   });
 }

@@ -491,3 +491,73 @@ export type {
 export type { Service, ServiceSelector, SigningConfig } from "./lib/trust/mod.ts";
 export type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse } from "./lib/net/mod.ts";
 export type { EcCurve, HashAlgorithm, PublicKey } from "./lib/crypto/mod.ts";
+
+/**
+ * Trust over TUF: the trusted root and signing configs of an instance,
+ * refreshed from its TUF repository (bootstrapped from the embedded TUF
+ * root) and cached per repository URL. `onlineTufTrust` uses the cache while
+ * its TUF timestamp is unexpired, else refreshes; `offlineTufTrust` never
+ * touches the network (the cache, else the embedded trust);
+ * `refreshTufTrust` always refreshes. Each result says where the trust came
+ * from and how old it is.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { offlineTufTrust, publicTufRepository } from "./mod.ts";
+ * const trust = offlineTufTrust({
+ *   repository: publicTufRepository("production"),
+ *   cacheDir: "/nonexistent/sigstore-ts-cache",
+ * });
+ * assert.equal(trust.info.source, "embedded");
+ * ```
+ */
+export {
+  offlineTufTrust,
+  onlineTufTrust,
+  PUBLIC_TUF_REPOSITORIES,
+  publicTufRepository,
+  refreshTufTrust,
+  resolveCacheDir,
+} from "./lib/trust/tuf_trust.ts";
+
+/**
+ * Trust bundles for air-gapped machines: `exportTrustBundle` writes a
+ * refreshed state (the TUF metadata chain and its targets) as text;
+ * `verifyTrustBundle` re-verifies one from the bootstrap root against the
+ * local clock; `importTrustBundle` does so and caches it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { publicTufRepository, verifyTrustBundle } from "./mod.ts";
+ * const options = { repository: publicTufRepository("production"), cacheDir: "/nonexistent", now: new Date() };
+ * await assert.rejects(verifyTrustBundle("{", "bundle.json", options), /not valid JSON/);
+ * ```
+ */
+export { exportTrustBundle, importTrustBundle, verifyTrustBundle } from "./lib/trust/tuf_trust.ts";
+
+/**
+ * How the trust in use is reported: one line, or JSON with its age; and the
+ * `TRUST_STALE` check behind `--max-trust-age`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkTrustAge, embeddedTufTrust } from "./mod.ts";
+ * const { info } = embeddedTufTrust("production");
+ * assert.throws(() => checkTrustAge(info, new Date("2027-01-01T00:00:00Z"), 86400_000), /older than/);
+ * ```
+ */
+export { checkTrustAge, describeTrust, trustInfoJson } from "./lib/trust/mod.ts";
+export { embeddedTufTrust } from "./lib/trust/tuf_trust.ts";
+
+export type {
+  CacheEnvironment,
+  TrustBundle,
+  TrustInfo,
+  TrustSourceKind,
+  TufRepository,
+  TufTrust,
+  TufTrustOptions,
+} from "./lib/trust/mod.ts";

@@ -6,9 +6,9 @@
  * the library root does not load it) is listed in RUNTIME_EDGES with the
  * folders that may import it directly. Also walks the module graph of the
  * browser-safe `./verify` entry (every relative import, static or dynamic)
- * and refuses any `node:` import in it, except the dynamic
- * `import("node:crypto")` of the one named edge that loads it behind a
- * runtime check. Exits 1 listing every violation.
+ * and refuses any `node:` import in it (`node:crypto` is looked up at run
+ * time by lib/crypto/_node_crypto.ts, without an import). Exits 1 listing
+ * every violation.
  *
  * Run: deno run --allow-read scripts/check_deps.ts
  *
@@ -43,6 +43,8 @@ const ALLOWED: Record<string, string[]> = {
 /** Runtime edge files outside their folder's mod.ts, and the folders that may import each. */
 const RUNTIME_EDGES: Record<string, string[]> = {
   "oidc/node_environment.ts": ["cli"],
+  // The trust loaders: refresh over TUF, the cache on disk (node:fs), trust bundles.
+  "trust/tuf_trust.ts": ["cli"],
 };
 
 /** npm packages and the one folder allowed to import each. */
@@ -57,9 +59,10 @@ const PACKAGES: Record<string, string> = {
 const IMPORT =
   /(?:^|\n)\s*(import|export)(\s+type\b)?[^"'`;]*?from\s+["']([^"']+)["']|(?:^|\n)\s*import\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
-/** The browser-safe entry (`./verify` in deno.json) and the dynamic `node:` imports its graph may hold. */
+/** The browser-safe entry (`./verify` in deno.json); its graph may hold no `node:` import at all. */
 const BROWSER_ENTRY = "lib/verify/entry.ts";
-const BROWSER_DYNAMIC_NODE_EDGES: Record<string, string> = { "lib/crypto/_native_hash.ts": "node:crypto" };
+/** A module the browser graph must reach (it looks `node:crypto` up at run time, without an import). */
+const BROWSER_GRAPH_PROBE = "lib/crypto/_node_crypto.ts";
 
 const problems: string[] = [];
 
@@ -75,21 +78,18 @@ function checkBrowserGraph(entry: string): void {
     const name = relative(root, file);
     for (const m of readFileSync(file, "utf8").matchAll(IMPORT)) {
       const typeOnly = m[2] !== undefined;
-      const dynamic = m[5] !== undefined;
       const spec = (m[3] ?? m[4] ?? m[5])!;
       if (spec.startsWith(".")) {
         if (!typeOnly) todo.push(join(dirname(file), spec));
       } else if (spec.startsWith("node:") && !typeOnly) {
-        if (!(dynamic && BROWSER_DYNAMIC_NODE_EDGES[name] === spec)) {
-          problems.push(
-            `${name} imports ${spec}: not allowed in the module graph of ${entry} (it runs in browsers)`,
-          );
-        }
+        problems.push(
+          `${name} imports ${spec}: not allowed in the module graph of ${entry} (it runs in browsers)`,
+        );
       }
     }
   }
-  if (!seen.has(join(root, Object.keys(BROWSER_DYNAMIC_NODE_EDGES)[0]!))) {
-    problems.push(`${entry}: the graph walk missed lib/crypto/_native_hash.ts; is the walker broken?`);
+  if (!seen.has(join(root, BROWSER_GRAPH_PROBE))) {
+    problems.push(`${entry}: the graph walk missed ${BROWSER_GRAPH_PROBE}; is the walker broken?`);
   }
 }
 

@@ -3,7 +3,7 @@
  * (artifact path and sha256: digest) through the CLI in-process, exactly as
  * the upstream harness calls a client. A `_fail` suffix means the client
  * must reject. Read from CONFORMANCE_DIR (default ../shared/conformance);
- * skipped with a note when absent.
+ * skipped with a note when absent, failing under CI=true.
  *
  * @module
  */
@@ -12,15 +12,16 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { CONFORMANCE_DIR, noteConformanceSkipped } from "./_support/paths.ts";
+import { CONFORMANCE_DIR, conformanceUnavailable } from "./_support/paths.ts";
 import { runCli } from "./_support/cli.ts";
 
-const DEFAULT_IDENTITY =
-  "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
-const DEFAULT_ISSUER = "https://token.actions.githubusercontent.com";
+/** A time at which the embedded trust (as of 2026-08-21) is less than 30 days old: no age warning. */
+const EMBEDDED_FRESH = new Date("2026-09-01T00:00:00Z");
+
+import { CONFORMANCE_IDENTITY, CONFORMANCE_ISSUER } from "./_support/conformance_cases.ts";
 
 if (CONFORMANCE_DIR === undefined) {
-  noteConformanceSkipped("tests/conformance_test.ts (140 conformance verifications)");
+  conformanceUnavailable("tests/conformance_test.ts (140 conformance verifications)");
 } else {
   const assets = `${CONFORMANCE_DIR}/assets/bundle-verify`;
   const cases = readdirSync(assets, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
@@ -33,28 +34,33 @@ if (CONFORMANCE_DIR === undefined) {
       const artifact = existsSync(`${dir}/artifact`) ? `${dir}/artifact` : `${assets}/a.txt`;
       const read = (f: string, fallback: string) =>
         existsSync(`${dir}/${f}`) ? readFileSync(`${dir}/${f}`, "utf8").trim() : fallback;
+      // Cases without their own trusted root use the embedded production one, offline.
       const trustArgs = existsSync(`${dir}/trusted_root.json`)
         ? ["--trusted-root", `${dir}/trusted_root.json`]
-        : [];
+        : ["--offline"];
       const signerArgs = existsSync(`${dir}/key.pub`) ? ["--key", `${dir}/key.pub`] : [
         "--certificate-identity",
-        read("identity", DEFAULT_IDENTITY),
+        read("identity", CONFORMANCE_IDENTITY),
         "--certificate-oidc-issuer",
-        read("issuer", DEFAULT_ISSUER),
+        read("issuer", CONFORMANCE_ISSUER),
       ];
       const digest = existsSync(artifact)
         ? `sha256:${createHash("sha256").update(readFileSync(artifact)).digest("hex")}`
         : "sha256:" + "0".repeat(64);
       for (const [mode, input] of [["PATH", artifact], ["DIGEST", digest]] as const) {
         it(`verify-bundle ${mustFail ? "rejects" : "accepts"} ${name} (${mode})`, async () => {
-          const run = await runCli([
-            "verify-bundle",
-            "--bundle",
-            `${dir}/bundle.sigstore.json`,
-            ...signerArgs,
-            ...trustArgs,
-            input,
-          ]);
+          const run = await runCli(
+            [
+              "verify-bundle",
+              "--bundle",
+              `${dir}/bundle.sigstore.json`,
+              ...signerArgs,
+              ...trustArgs,
+              input,
+            ],
+            {},
+            EMBEDDED_FRESH,
+          );
           if (mustFail) {
             assert.notEqual(run.code, 0, `expected rejection, got: ${run.stderr}`);
             assert.match(run.stderr, /^(FAIL: .+|error: .+)\n/);

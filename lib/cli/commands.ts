@@ -26,14 +26,19 @@ import {
   FIX_BUNDLE_FLAGS,
   GH_ATTESTATION_FLAGS,
   GITHUB_FLAGS,
+  group,
   IDENTITY_FLAGS,
+  INSTANCE,
   INSTANCE_FLAGS,
+  JSON_OUTPUT,
   OIDC_FLAGS,
+  OVERWRITE,
   PREDICATE_FLAGS,
   SIGN_BUNDLE_FLAGS,
   SIGN_OUTPUT_FLAGS,
   SIGNING_FLAGS,
   TRUST_FLAGS,
+  TUF_INSTANCE_FLAGS,
   VERIFY_BUNDLE_FLAGS,
   VERIFY_INPUT_FLAGS,
   VERIFY_OUTPUT_FLAGS,
@@ -239,12 +244,74 @@ const fixBundle: CommandSpec = {
   },
 };
 
+async function trustCommands() {
+  return await import("./trust_command.ts");
+}
+
+const trustShow: CommandSpec = {
+  kind: "command",
+  name: "show",
+  summary: "print the trust in use: source, versions, age, keys and their windows",
+  groups: [group("Output", [JSON_OUTPUT]), TRUST_FLAGS, COMMON_FLAGS],
+  positionals: { metavar: "", min: 0, max: 0 },
+  run: async (inv) => (await trustCommands()).runTrustShow(inv.args.values, inv.io),
+};
+
+const trustExport: CommandSpec = {
+  kind: "command",
+  name: "export",
+  summary: "refresh the trust online; write it with its TUF metadata to FILE",
+  description:
+    "Copy FILE to an air-gapped machine and use it there with --trust-bundle FILE or trust import FILE.",
+  groups: [group("Output", [OVERWRITE]), TUF_INSTANCE_FLAGS, COMMON_FLAGS],
+  positionals: { metavar: "FILE", min: 1, max: 1, missing: "trust export needs the FILE to write" },
+  run: async (inv) =>
+    (await trustCommands()).runTrustExport(inv.args.values, inv.args.positionals[0]!, inv.io),
+};
+
+const trustImport: CommandSpec = {
+  kind: "command",
+  name: "import",
+  summary: "verify a trust bundle from the embedded TUF root and cache it",
+  groups: [TUF_INSTANCE_FLAGS, COMMON_FLAGS],
+  positionals: { metavar: "FILE", min: 1, max: 1, missing: "trust import needs the FILE to import" },
+  run: async (inv) =>
+    (await trustCommands()).runTrustImport(inv.args.values, inv.args.positionals[0]!, inv.io),
+};
+
+/** `trust`: inspect and move the trust material. */
+export const TRUST: CommandGroupSpec = {
+  kind: "group",
+  name: "trust",
+  summary: "show, export and import the trust in use (TUF)",
+  commands: [trustShow, trustExport, trustImport],
+};
+
+const trustInstance: CommandSpec = {
+  kind: "command",
+  name: "trust-instance",
+  summary: "trust the TUF repository --instance URL, starting from ROOT.json",
+  groups: [group("Instance", [INSTANCE]), COMMON_FLAGS],
+  positionals: { metavar: "ROOT.json", min: 1, max: 1, missing: "trust-instance needs the TUF ROOT.json" },
+  run: async (inv) =>
+    (await trustCommands()).runTrustInstance(inv.args.values, inv.args.positionals[0]!, inv.io),
+};
+
+const updateTrustRoot: CommandSpec = {
+  kind: "command",
+  name: "update-trust-root",
+  summary: "refresh the cached trust over TUF now",
+  groups: [TUF_INSTANCE_FLAGS, COMMON_FLAGS],
+  positionals: { metavar: "", min: 0, max: 0 },
+  run: async (inv) => (await trustCommands()).runUpdateTrustRoot(inv.args.values, inv.io),
+};
+
 /** `plumbing`: developer operations. */
 export const PLUMBING: CommandGroupSpec = {
   kind: "group",
   name: "plumbing",
-  summary: "developer operations (fix-bundle)",
-  commands: [fixBundle],
+  summary: "developer operations (fix-bundle, update-trust-root)",
+  commands: [fixBundle, updateTrustRoot],
 };
 
 /** `verify`: the verification commands. */
@@ -260,7 +327,8 @@ export const COMMANDS: CommandGroupSpec = {
   kind: "group",
   name: "sigstore-ts",
   summary: "sign and verify with Sigstore",
-  commands: [sign, attest, VERIFY, getIdentityToken, PLUMBING, signBundle, verifyBundle].filter(
-    (c) => c.kind === "command" || c.commands.length > 0,
-  ),
+  commands: [sign, attest, VERIFY, getIdentityToken, TRUST, trustInstance, PLUMBING, signBundle, verifyBundle]
+    .filter(
+      (c) => c.kind === "command" || c.commands.length > 0,
+    ),
 };

@@ -50,20 +50,25 @@ export async function detachedBundle(
   input: Input,
   materials: Extract<Materials, { kind: "detached" }>,
   ctx: VerifyContext,
-  readInput: (input: Input, algorithms: readonly HashAlgorithm[], io: CliIo) => Promise<ArtifactInput>,
+  readInput: (
+    input: Input,
+    algorithms: readonly HashAlgorithm[],
+    io: CliIo,
+    needsBytes: boolean,
+  ) => Promise<ArtifactInput>,
 ): Promise<{ bundle: Bundle; artifact: ArtifactInput }> {
   if (input.kind === "digest" && input.algorithm !== "sha256") {
     throw new UsageError(
       "Detached verification needs a sha256: digest (Rekor records the artifact's sha256)",
     );
   }
-  const urls = selectRekorV1Urls(ctx.flags, DETACHED);
+  const urls = selectRekorV1Urls(ctx.trust, DETACHED);
   const certificate = readCertificateFile(materials.certificate);
   const signature = readSignatureFile(materials.signature);
   const key = parsePublicKey(parseCertificate(certificate).publicKeyInfo);
   const algorithms: HashAlgorithm[] = ["sha256"];
   if (key.kind === "ecdsa" && CURVE_HASH[key.curve] !== "sha256") algorithms.push(CURVE_HASH[key.curve]);
-  const artifact = await readInput(input, algorithms, ctx.io);
+  const artifact = await readInput(input, algorithms, ctx.io, key.kind !== "ecdsa");
   // Checked here first: Rekor refuses to search for an entry whose signature does not verify.
   await verifyMessageSignature(
     { kind: "messageSignature", messageDigest: undefined, signature },

@@ -5,17 +5,21 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readDocument } from "./files.ts";
- * const text = readDocument("bundle.sigstore.json", "bundle"); // throws SigstoreError("IO") on failure
+ * // Run from the repository root.
+ * const text = readDocument("testdata/genuine/java-bundle-v3-prod/bundle.sigstore.json", "bundle");
+ * assert.ok(text.includes("mediaType"));
+ * assert.throws(() => readDocument("no-such.sigstore.json", "bundle"), { code: "IO" });
  * ```
  *
  * @module
  */
 
-import { closeSync, createReadStream, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
-import { digestStreamMany, type HashAlgorithm } from "../crypto/mod.ts";
+import { createHasher, type HashAlgorithm } from "../crypto/mod.ts";
 import { concatBytes } from "../encoding/mod.ts";
 import { SigstoreError } from "../errors/mod.ts";
+import { fileSystem } from "./_file_system.ts";
 import { describePermissionDenied } from "./permissions.ts";
 import { quote } from "./safe_text.ts";
 
@@ -27,8 +31,16 @@ import { quote } from "./safe_text.ts";
  */
 export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 
-/** Artifacts up to this size are kept in memory (any key type verifies); larger ones are only hashed. */
-export const KEEP_ARTIFACT_BYTES = 32 * 1024 * 1024;
+/**
+ * Artifacts up to this size are read whole and checked over their bytes;
+ * larger ones are hashed as a stream (constant memory) and checked from
+ * their digests, unless the signer's key signs whole messages (RSA,
+ * Ed25519), which need the bytes at any size.
+ */
+export const KEEP_ARTIFACT_BYTES = 8 * 1024 * 1024;
+
+/** The size of each of the two reused read buffers of a streamed artifact. */
+export const ARTIFACT_CHUNK_BYTES = 1024 * 1024;
 
 function ioError(what: string, path: string, e: unknown): SigstoreError {
   return new SigstoreError("IO", `Cannot read ${what} ${quote(path)}: ${describeIoError(e)}`, { cause: e });
@@ -39,15 +51,16 @@ function ioError(what: string, path: string, e: unknown): SigstoreError {
  * device, as bytes; a longer one is refused without reading the rest.
  */
 export function readDocumentBytes(path: string, what: string, limit = MAX_DOCUMENT_BYTES): Uint8Array {
-  let fd: number | undefined;
+  const fs = fileSystem();
+  let file: ReturnType<typeof fs.open> | undefined;
   try {
-    if (statSync(path).isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    fd = openSync(path, "r");
+    if (fs.stat(path).isDirectory) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    file = fs.open(path);
     const chunks: Uint8Array[] = [];
     let total = 0;
     for (;;) {
       const chunk = new Uint8Array(Math.min(1 << 20, limit + 1 - total));
-      const n = readSync(fd, chunk, 0, chunk.length, null);
+      const n = file.read(chunk);
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
       total += n;
@@ -65,7 +78,7 @@ export function readDocumentBytes(path: string, what: string, limit = MAX_DOCUME
     if (e instanceof SigstoreError) throw e;
     throw ioError(what, path, e);
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    file?.close();
   }
 }
 
@@ -77,8 +90,7 @@ export function readDocument(path: string, what: string): string {
 /** Reads a whole regular file as bytes (signing inputs; their size is not bounded). */
 export function readBinaryFile(path: string, what: string): Uint8Array {
   try {
-    const buffer = readFileSync(path);
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength); // a view, not a copy
+    return fileSystem().readFile(path);
   } catch (e) {
     throw ioError(what, path, e);
   }
@@ -87,7 +99,7 @@ export function readBinaryFile(path: string, what: string): Uint8Array {
 /** True when a regular file exists at `path`. */
 export function isFile(path: string): boolean {
   try {
-    return existsSync(path) && statSync(path).isFile();
+    return fileSystem().stat(path).isFile;
   } catch {
     return false;
   }
@@ -96,59 +108,101 @@ export function isFile(path: string): boolean {
 /** Size of a regular file in bytes; anything else is refused. */
 export function fileSize(path: string, what: string): number {
   try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    if (!st.isFile()) throw Object.assign(new Error("not a regular file"), { code: "ENOTREG" });
+    const st = fileSystem().stat(path);
+    if (st.isDirectory) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    if (!st.isFile) throw Object.assign(new Error("not a regular file"), { code: "ENOTREG" });
     return st.size;
   } catch (e) {
     throw ioError(what, path, e);
   }
 }
 
-/** An artifact as read: its bytes when small enough to keep, and its digests. */
-export interface ReadArtifact {
-  /** The whole content, when at most {@linkcode KEEP_ARTIFACT_BYTES}. */
-  readonly bytes: Uint8Array | undefined;
-  /** Its digest under each requested algorithm. */
-  readonly digests: Map<HashAlgorithm, Uint8Array>;
+/** An artifact as read: its bytes, or (read as a stream) its digests. */
+export type ReadArtifact =
+  | { readonly kind: "bytes"; readonly bytes: Uint8Array }
+  | { readonly kind: "digest"; readonly digests: Map<HashAlgorithm, Uint8Array> };
+
+/**
+ * Hashes chunks with every algorithm in `algorithms`, keeping their bytes
+ * while `keep(total)` says so; the chunks may reuse one buffer (kept bytes
+ * are copied).
+ */
+function artifactReader(algorithms: readonly HashAlgorithm[], keepAll: boolean) {
+  const hashers = algorithms.map((a) => [a, createHasher(a)] as const);
+  let kept: Uint8Array[] | undefined = [];
+  let total = 0;
+  return {
+    add(chunk: Uint8Array): void {
+      for (const [, h] of hashers) h.update(chunk);
+      total += chunk.length;
+      if (kept !== undefined && (keepAll || total <= KEEP_ARTIFACT_BYTES)) kept.push(chunk.slice());
+      else kept = undefined;
+    },
+    result(): ReadArtifact {
+      if (kept !== undefined) return { kind: "bytes", bytes: concatBytes(...kept) };
+      return { kind: "digest", digests: new Map(hashers.map(([a, h]) => [a, h.digest()])) };
+    },
+  };
 }
 
 /**
- * Reads an artifact once, as a stream (constant memory beyond
- * `keepLimit`): keeps its bytes while it is small and hashes it with every
- * algorithm in `algorithms`.
+ * Reads an artifact once, as a stream: keeps its bytes while it is small (or
+ * always, with `needsBytes`: a key that signs the whole message), and
+ * otherwise hashes it with every algorithm in `algorithms`, in memory that
+ * does not grow with its size.
  */
 export async function readArtifactStream(
-  chunks: AsyncIterable<Uint8Array>,
+  chunks: AsyncIterable<Uint8Array | string>,
   algorithms: readonly HashAlgorithm[],
-  keepLimit = KEEP_ARTIFACT_BYTES,
+  needsBytes = false,
 ): Promise<ReadArtifact> {
-  let kept: Uint8Array[] | undefined = [];
-  let total = 0;
-  async function* tee(): AsyncIterable<Uint8Array> {
-    for await (const chunk of chunks) {
-      const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk;
-      total += bytes.length;
-      if (kept !== undefined && total <= keepLimit) kept.push(bytes);
-      else kept = undefined;
-      yield bytes;
-    }
+  const reader = artifactReader(algorithms, needsBytes);
+  for await (const chunk of chunks) {
+    reader.add(typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk);
   }
-  const digests = await digestStreamMany(algorithms, tee());
-  return { bytes: kept === undefined ? undefined : concatBytes(...kept), digests };
+  return reader.result();
 }
 
-/** Reads an artifact from a path: a regular file, a FIFO, a pipe or a device, never a directory. */
+/**
+ * Reads an artifact from a path: a regular file, a FIFO, a pipe or a
+ * device, never a directory. A regular file of at most
+ * {@linkcode KEEP_ARTIFACT_BYTES} (or any size, with `needsBytes`) is read
+ * whole; anything else is hashed through two reused
+ * {@linkcode ARTIFACT_CHUNK_BYTES} buffers (the next chunk is read while
+ * one is hashed), so memory stays flat at any size.
+ */
 export async function readArtifactFile(
   path: string,
   algorithms: readonly HashAlgorithm[],
+  needsBytes = false,
 ): Promise<ReadArtifact> {
+  const fs = fileSystem();
+  let file: ReturnType<typeof fs.open> | undefined;
   try {
-    if (statSync(path).isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-    return await readArtifactStream(stream as AsyncIterable<Uint8Array>, algorithms);
+    const st = fs.stat(path);
+    if (st.isDirectory) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    if (st.isFile && (needsBytes || st.size <= KEEP_ARTIFACT_BYTES)) {
+      const bytes = fs.readFile(path);
+      if (needsBytes || bytes.length <= KEEP_ARTIFACT_BYTES) return { kind: "bytes", bytes };
+      const reader = artifactReader(algorithms, false); // it grew since stat: hash what was read
+      reader.add(bytes);
+      return reader.result();
+    }
+    const open = file = fs.open(path);
+    const reader = artifactReader(algorithms, needsBytes);
+    let current = new Uint8Array(ARTIFACT_CHUNK_BYTES);
+    let next = new Uint8Array(ARTIFACT_CHUNK_BYTES);
+    let reading = open.readAsync(current);
+    for (let n = await reading; n > 0; n = await reading) {
+      reading = open.readAsync(next); // read ahead into the other buffer ...
+      reader.add(current.subarray(0, n)); // ... while this chunk is hashed
+      [current, next] = [next, current];
+    }
+    return reader.result();
   } catch (e) {
     throw ioError("artifact", path, e);
+  } finally {
+    file?.close();
   }
 }
 

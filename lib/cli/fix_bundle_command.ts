@@ -22,6 +22,7 @@ import { ConfigError, ParseError, SigstoreError, VerificationError } from "../er
 import { createHttpClient } from "../net/mod.ts";
 import { certificateIdentities, certificateIssuer } from "../policy/mod.ts";
 import { getRekorV1EntryByIndex } from "../sign/mod.ts";
+import type { TrustedRoot } from "../trust/mod.ts";
 import { type ArtifactInput, verifyBundle } from "../verify/mod.ts";
 import { parseCertificate } from "../x509/mod.ts";
 import type { Invocation } from "./command_spec.ts";
@@ -29,7 +30,13 @@ import { readDocument } from "./files.ts";
 import { EXIT, UsageError } from "./io.ts";
 import { writeFilesAtomically } from "./outputs.ts";
 import { oneLine, quote } from "./safe_text.ts";
-import { selectRekorV1Urls, selectTrustedRoot, type TrustFlags } from "./trust_selection.ts";
+import {
+  checkRekorSource,
+  type SelectedTrust,
+  selectRekorV1Urls,
+  selectTrust,
+  type TrustFlags,
+} from "./trust_selection.ts";
 
 type Json = Record<string, unknown>;
 
@@ -130,7 +137,7 @@ function recordedArtifact(bundle: Bundle): ArtifactInput {
 }
 
 /** Verifies the fixed bundle against the trust root, with its own certificate's identity as the policy. */
-async function verifyFixed(bundle: Bundle, flags: TrustFlags, now: Date): Promise<void> {
+async function verifyFixed(bundle: Bundle, trustedRoot: TrustedRoot, now: Date): Promise<void> {
   const v = bundle.verificationContent;
   if (v.kind === "publicKey") {
     throw new ConfigError(
@@ -145,7 +152,7 @@ async function verifyFixed(bundle: Bundle, flags: TrustFlags, now: Date): Promis
     throw new VerificationError("CERT_PROFILE", "The bundle's certificate names no identity or issuer");
   }
   await verifyBundle(bundle, recordedArtifact(bundle), {
-    trustedRoot: selectTrustedRoot(flags),
+    trustedRoot,
     signer: { kind: "identity", policy: { subject: { exact: identity }, issuer, extensions: [] } },
     now,
   });
@@ -175,8 +182,12 @@ export async function runFixBundle({ args, io, deps }: Invocation): Promise<numb
   const missing = entries.map((e, i) => [e, i] as const).filter(([e]) => lacksProof(e));
   const notes: string[] = [];
   let fixed: Json = json;
+  // The trust (refreshed over TUF unless files name it) is loaded once, after every usage check.
+  let trust: SelectedTrust | undefined;
+  const selected = async () => (trust ??= await selectTrust(flags, io));
   if (missing.length > 0) {
-    const urls = selectRekorV1Urls(flags, "plumbing fix-bundle");
+    checkRekorSource(flags, "plumbing fix-bundle");
+    const urls = selectRekorV1Urls(await selected(), "plumbing fix-bundle");
     const http = deps.http ?? createHttpClient();
     const completed = [...entries] as Json[];
     for (const [entry, i] of missing) {
@@ -200,7 +211,7 @@ export async function runFixBundle({ args, io, deps }: Invocation): Promise<numb
       cause: e,
     });
   }
-  await verifyFixed(bundle, flags, io.now());
+  await verifyFixed(bundle, (await selected()).trustedRoot, io.now());
   const output = `${JSON.stringify(fixed)}\n`;
   if (flags["in-place"]) {
     if (notes.length > 0) writeFilesAtomically([{ path, contents: output }]);

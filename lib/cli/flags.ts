@@ -97,27 +97,48 @@ export const COMMON_FLAGS: FlagGroup = group("General options", [HELP, VERSION_F
 export const STAGING = flag({
   name: "staging",
   kind: "boolean",
-  help: "use the Sigstore staging instance (embedded trust root) instead of production",
+  help: "use the Sigstore staging instance instead of production",
 });
 /** `--trust-config FILE`. */
 export const TRUST_CONFIG = flag({
   name: "trust-config",
   kind: "file",
   metavar: "FILE",
-  help: "a ClientTrustConfig (trusted root and signing config) for a private instance",
+  help: "a ClientTrustConfig (trusted root and signing config) for a private instance (no TUF refresh)",
 });
 /** `--trusted-root FILE`. */
 export const TRUSTED_ROOT = flag({
   name: "trusted-root",
   kind: "file",
   metavar: "FILE",
-  help: "a TrustedRoot to verify against instead of the embedded one",
+  help: "a TrustedRoot to use instead of the instance's (no TUF refresh)",
 });
 /** `--offline`: use no network at all. */
 export const OFFLINE = flag({
   name: "offline",
   kind: "boolean",
-  help: "use no network; refuse what needs it (a detached certificate and signature)",
+  help: "use no network: the cached trust if any, else the embedded one; refuse what needs the network",
+});
+/** `--instance URL`: a Sigstore instance distributed over TUF. */
+export const INSTANCE = flag({
+  name: "instance",
+  kind: "url",
+  metavar: "URL",
+  help: "the TUF repository of a Sigstore instance (its root stored first with trust-instance)",
+});
+/** `--trust-bundle FILE`: an exported trust bundle. */
+export const TRUST_BUNDLE = flag({
+  name: "trust-bundle",
+  kind: "file",
+  metavar: "FILE",
+  help: "use the trust in a file from trust export, re-verified from the embedded TUF root (no network)",
+});
+/** `--max-trust-age DURATION`. */
+export const MAX_TRUST_AGE = flag({
+  name: "max-trust-age",
+  kind: "text",
+  metavar: "DURATION",
+  help: "fail when the trust in use is older than DURATION (30d, 12h, 90m, 2w)",
 });
 
 /**
@@ -126,14 +147,27 @@ export const OFFLINE = flag({
  * instance or trust-source flags (`--instance URL`, …) here; the commands
  * that include this group then accept them.
  */
-export const INSTANCE_FLAGS: FlagGroup = group("Instance and trust", [STAGING, TRUST_CONFIG, TRUSTED_ROOT]);
+export const INSTANCE_FLAGS: FlagGroup = group("Instance and trust", [
+  STAGING,
+  INSTANCE,
+  TRUST_CONFIG,
+  TRUSTED_ROOT,
+]);
 
 /**
  * {@linkcode INSTANCE_FLAGS} plus `--offline`: the group of commands that
  * can run without the network (verification and trust inspection). Add
  * trust-freshness flags (`--max-trust-age`, …) here.
  */
-export const TRUST_FLAGS: FlagGroup = group("Instance and trust", [...INSTANCE_FLAGS.flags, OFFLINE]);
+export const TRUST_FLAGS: FlagGroup = group("Instance and trust", [
+  ...INSTANCE_FLAGS.flags,
+  OFFLINE,
+  TRUST_BUNDLE,
+  MAX_TRUST_AGE,
+]);
+
+/** The instance flags of commands that manage the TUF trust itself (`trust export`, `trust import`, …). */
+export const TUF_INSTANCE_FLAGS: FlagGroup = group("Instance", [STAGING, INSTANCE]);
 
 // ---------------------------------------------------------------- OIDC
 

@@ -17,16 +17,9 @@ import { createHttpClient, type HttpClient } from "../net/mod.ts";
 import { getIdentityToken, identityOf } from "../oidc/mod.ts";
 import { createNodeOidcEnvironment } from "../oidc/node_environment.ts";
 import { createSigner } from "../sign/mod.ts";
-import {
-  embeddedSigningConfig,
-  embeddedTrustedRoot,
-  parseClientTrustConfigJson,
-  parseSigningConfigJson,
-  parseTrustedRootJson,
-  type SigningConfig,
-  type TrustedRoot,
-} from "../trust/mod.ts";
+import { parseSigningConfigJson, type SigningConfig, type TrustedRoot } from "../trust/mod.ts";
 import { fileSize, readBinaryFile, readDocument } from "./files.ts";
+import { selectTrust } from "./trust_selection.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { oneLine, quote, safeProse } from "./safe_text.ts";
 import { type InputOutputs, type OutputFlags, planOutputs, writeFilesAtomically } from "./outputs.ts";
@@ -34,6 +27,7 @@ import { type InputOutputs, type OutputFlags, planOutputs, writeFilesAtomically 
 /** Flags of the signing commands. */
 export interface SignFlags extends OutputFlags {
   readonly staging?: boolean | undefined;
+  readonly instance?: string | undefined;
   readonly "trust-config"?: string | undefined;
   readonly "trusted-root"?: string | undefined;
   readonly "signing-config"?: string | undefined;
@@ -56,33 +50,36 @@ export interface SignDependencies {
   readonly http?: HttpClient;
 }
 
-/** The trust root and signing config the flags name. */
-function selectSigningTrust(flags: SignFlags): { trustedRoot: TrustedRoot; signingConfig: SigningConfig } {
-  const sources = [
-    flags.staging ? "--staging" : "",
-    flags["trust-config"] ? "--trust-config" : "",
-    flags["trusted-root"] ? "--trusted-root" : "",
-  ].filter(Boolean);
-  if (sources.length > 1) throw new UsageError(`${sources.join(" and ")} cannot be used together`);
-  if (flags["trust-config"]) {
-    const config = parseClientTrustConfigJson(readDocument(flags["trust-config"], "trust config"));
-    const signingConfig = flags["signing-config"]
-      ? parseSigningConfigJson(readDocument(flags["signing-config"], "signing config"))
-      : config.signingConfig;
-    if (signingConfig === undefined) {
-      throw new ConfigError("CONFIG", "The trust config has no signingConfig: signing needs one");
-    }
-    return { trustedRoot: config.trustedRoot, signingConfig };
-  }
-  const instance = flags.staging ? "staging" : "production";
+/**
+ * The trust root and signing config the flags name: the instance's over
+ * TUF (so new services and log shards are picked up) unless files are
+ * given; `--signing-config` replaces the signing config.
+ */
+async function selectSigningTrust(
+  flags: SignFlags,
+  io: CliIo,
+): Promise<{ trustedRoot: TrustedRoot; signingConfig: SigningConfig }> {
   const rekorV2 = flags["rekor-version"] === "2";
-  const trustedRoot = flags["trusted-root"]
-    ? parseTrustedRootJson(readDocument(flags["trusted-root"], "trusted root"))
-    : embeddedTrustedRoot(instance);
-  const signingConfig = flags["signing-config"]
+  const selected = await selectTrust(flags, io);
+  let signingConfig = flags["signing-config"]
     ? parseSigningConfigJson(readDocument(flags["signing-config"], "signing config"))
-    : embeddedSigningConfig(instance, rekorV2);
-  return { trustedRoot, signingConfig };
+    : selected.signingConfig(rekorV2) ?? selected.signingConfig(false);
+  if (signingConfig === undefined && flags["trusted-root"] !== undefined) {
+    // A trusted root file names no services: take the instance's signing config.
+    const instance = await selectTrust({
+      staging: flags.staging,
+      instance: flags.instance,
+      verbose: flags.verbose,
+    }, io);
+    signingConfig = instance.signingConfig(rekorV2) ?? instance.signingConfig(false);
+  }
+  if (signingConfig === undefined) {
+    throw new ConfigError(
+      "CONFIG",
+      "The trust in use has no signing config: signing needs one (--signing-config)",
+    );
+  }
+  return { trustedRoot: selected.trustedRoot, signingConfig };
 }
 
 /** `--rekor-version` (the parser admits only 1 and 2). */
@@ -120,7 +117,7 @@ export async function runGetIdentityToken(
   deps: SignDependencies = {},
 ): Promise<number> {
   const http = deps.http ?? createHttpClient();
-  const { signingConfig } = selectSigningTrust(flags);
+  const { signingConfig } = await selectSigningTrust(flags, io);
   const token = await obtainToken(flags, io, http, signingConfig);
   io.stdout(`${token.token}\n`);
   return EXIT.OK;
@@ -172,7 +169,7 @@ export async function runSign(
   // Everything that can be checked offline is checked before the first network call.
   const plans = planOutputs(inputs, flags);
   for (const input of inputs) fileSize(input, "input"); // exists and is a regular file
-  const { trustedRoot, signingConfig } = selectSigningTrust(flags);
+  const { trustedRoot, signingConfig } = await selectSigningTrust(flags, io);
   const http = deps.http ?? createHttpClient();
   const token = await obtainToken(flags, io, http, signingConfig);
   const identity = identityOf(token.claims);

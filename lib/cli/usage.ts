@@ -83,7 +83,8 @@ export function groupUsage(path: readonly CommandGroupSpec[]): string {
     ...(root
       ? [
         "Inputs are file paths, sha256:<64 hex> digests, or - for standard input. Instance options",
-        "(--staging, --trust-config FILE, --trusted-root FILE) may come before or after the command.",
+        "(--staging, --instance URL, --trust-config FILE, --trusted-root FILE) may come before or after",
+        "the command. Trust is refreshed over TUF unless --offline, --trust-bundle or a file is given.",
         "",
         "Options: -h, --help (also after a command: its own options), -V, --version",
         "",

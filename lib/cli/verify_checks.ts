@@ -10,10 +10,16 @@
 import { decodePem, JsonShapeError, parseJsonText } from "../encoding/mod.ts";
 import { parsePublicKey } from "../crypto/mod.ts";
 import { ParseError } from "../errors/mod.ts";
-import { githubPolicy, type IdentityPolicy, type SanMatcher } from "../policy/mod.ts";
+import {
+  githubPolicy,
+  type IdentityPolicy,
+  type SanMatcher,
+  validateVerificationPolicy,
+} from "../policy/mod.ts";
 import { policyVerifyOptions, type SignerPolicy, type VerifyOptions } from "../verify/mod.ts";
 import { readDocument } from "./files.ts";
 import { SLSA_PROVENANCE_V1 } from "./flags.ts";
+import { parseDuration } from "./trust_selection.ts";
 import { UsageError } from "./io.ts";
 import { quote } from "./safe_text.ts";
 
@@ -45,7 +51,11 @@ export interface CheckFlags {
 /** The `verifyBundle` options the flags decide. */
 export type VerifyChecks =
   & { readonly signer: SignerPolicy }
-  & Pick<VerifyOptions, "ctLogThreshold" | "tlogThreshold" | "timestampThreshold" | "predicateTypes">;
+  & Pick<VerifyOptions, "ctLogThreshold" | "tlogThreshold" | "timestampThreshold" | "predicateTypes">
+  & {
+    /** A policy's `maxTrustAge` (its text, the syntax of `--max-trust-age`), checked against the trust in use. */
+    readonly maxTrustAge?: string;
+  };
 
 function given(flags: CheckFlags, names: readonly (keyof CheckFlags)[]): string[] {
   return names.filter((n) => {
@@ -76,7 +86,9 @@ export function readPolicyFile(path: string): VerifyChecks {
     throw e;
   }
   try {
-    return policyVerifyOptions(value);
+    const options = policyVerifyOptions(value);
+    const { maxTrustAge } = validateVerificationPolicy(value);
+    return maxTrustAge === undefined ? options : { ...options, maxTrustAge };
   } catch (e) {
     if (e instanceof ParseError) {
       throw new ParseError("POLICY_PARSE", `${quote(path)}: ${e.message}`, { cause: e });
@@ -189,4 +201,24 @@ export function githubChecks(flags: CheckFlags): VerifyChecks {
     signer: anyOf(policies),
     ...(predicateType === undefined ? {} : { predicateTypes: [predicateType] }),
   };
+}
+
+/**
+ * The trust flags with a policy's `maxTrustAge` applied: alone it acts as
+ * `--max-trust-age`; with that flag too, the stricter (shorter) of the two.
+ */
+export function withPolicyTrustAge<F extends { readonly "max-trust-age"?: string | undefined }>(
+  flags: F,
+  checks: VerifyChecks,
+): F {
+  const fromPolicy = checks.maxTrustAge;
+  if (fromPolicy === undefined) return flags;
+  const fromFlag = flags["max-trust-age"];
+  if (
+    fromFlag !== undefined &&
+    parseDuration(fromFlag, "--max-trust-age") <= parseDuration(fromPolicy, "maxTrustAge")
+  ) {
+    return flags;
+  }
+  return { ...flags, "max-trust-age": fromPolicy };
 }

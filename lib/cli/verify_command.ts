@@ -3,7 +3,8 @@
  * `verify-bundle`: verifies one or more inputs (files, pipes, `-` for
  * standard input, or `sha256:` digests) against their bundles, or one input
  * against a detached `--certificate` and `--signature` whose log entry is
- * looked up in the instance's Rekor, printing `OK: INPUT` or
+ * looked up in the instance's Rekor, with the trust `selectTrust` picks
+ * (lib/cli/trust_selection.ts), printing `OK: INPUT` or
  * `FAIL: INPUT: reason` per input on stderr and, with `--json`, a result
  * object on stdout.
  *
@@ -23,31 +24,32 @@ import {
   type VerificationResult,
   verifyBundle,
 } from "../verify/mod.ts";
-import type { TrustedRoot } from "../trust/mod.ts";
+import { parseTrustedRootJson, type TrustedRoot, trustInfoJson } from "../trust/mod.ts";
 import { isFile, type ReadArtifact, readArtifactFile, readArtifactStream, readDocument } from "./files.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { describeFailure } from "./report.ts";
 import { availableCores } from "./verify_pool_size.ts";
 import { oneLine, quote } from "./safe_text.ts";
 import type { SignDependencies } from "./sign_command.ts";
-import { checkRekorSource, selectTrustedRoot } from "./trust_selection.ts";
+import { checkRekorSource, type SelectedTrust, selectTrust, type TrustFlags } from "./trust_selection.ts";
 import { isJsonLines, type LineOutcome, parseBundleLines, verifyBundleLines } from "./json_lines.ts";
-import { type CheckFlags, githubChecks, identityChecks, type VerifyChecks } from "./verify_checks.ts";
+import {
+  type CheckFlags,
+  githubChecks,
+  identityChecks,
+  type VerifyChecks,
+  withPolicyTrustAge,
+} from "./verify_checks.ts";
 
 /** What detached verification is called in messages. */
 export const DETACHED = "Detached verification (--certificate and --signature)";
 
 /** Flags of the verify commands (after env defaults); the signer checks' are {@linkcode CheckFlags}. */
-export interface VerifyFlags extends CheckFlags {
+export interface VerifyFlags extends CheckFlags, TrustFlags {
   readonly bundle?: string | undefined;
   readonly certificate?: string | undefined;
   readonly signature?: string | undefined;
   readonly json?: boolean | undefined;
-  readonly verbose?: boolean | undefined;
-  readonly offline?: boolean | undefined;
-  readonly staging?: boolean | undefined;
-  readonly "trust-config"?: string | undefined;
-  readonly "trusted-root"?: string | undefined;
   readonly jobs?: string | undefined;
 }
 
@@ -154,11 +156,16 @@ function signingKey(bundle: Bundle, signer: SignerPolicy): PublicKey | undefined
   );
 }
 
-/** Reads an input once (as a stream unless it is a digest) and hashes it with `algorithms`. */
+/**
+ * Reads an input once: a small one whole, a large one as a stream hashed
+ * with `algorithms`; with `needsBytes` (a key that signs the whole message:
+ * RSA, Ed25519) always whole.
+ */
 async function readInput(
   input: Input,
   algorithms: readonly HashAlgorithm[],
   io: CliIo,
+  needsBytes = false,
 ): Promise<ArtifactInput> {
   if (input.kind === "digest") {
     return { kind: "digest", digests: new Map([[input.algorithm, input.digest]]) };
@@ -169,7 +176,7 @@ async function readInput(
       throw new SigstoreError("IO", "Cannot read standard input: none is available");
     }
     try {
-      read = await readArtifactStream(io.stdin(), algorithms);
+      read = await readArtifactStream(io.stdin(), algorithms, needsBytes);
     } catch (e) {
       if (e instanceof SigstoreError) throw e;
       throw new SigstoreError(
@@ -178,16 +185,16 @@ async function readInput(
       );
     }
   } else {
-    read = await readArtifactFile(input.path, algorithms);
+    read = await readArtifactFile(input.path, algorithms, needsBytes);
   }
-  return read.bytes !== undefined
-    ? { kind: "bytes", bytes: read.bytes }
-    : { kind: "digest", digests: read.digests };
+  return read;
 }
 
 /** What verifying one input needs besides the input itself. */
 export interface VerifyContext {
   readonly signer: SignerPolicy;
+  /** The trust in use (its signing config names the instance's Rekor; a worker's has none) */
+  readonly trust: SelectedTrust;
   /** Who may sign, predicate types and thresholds, from the flags or `--policy`. */
   readonly checks: VerifyChecks;
   readonly trustedRoot: TrustedRoot;
@@ -195,6 +202,15 @@ export interface VerifyContext {
   readonly flags: VerifyFlags;
   readonly io: CliIo;
   readonly deps: SignDependencies;
+}
+
+/**
+ * ECDSA keys (every Fulcio certificate) and DSSE envelopes verify from
+ * digests, in flat memory; an RSA or Ed25519 message signature is checked
+ * over the whole message.
+ */
+function needsBytes(bundle: Bundle, key: PublicKey | undefined): boolean {
+  return bundle.content.kind === "messageSignature" && key !== undefined && key.kind !== "ecdsa";
 }
 
 /** One verified input: its result, the bundle, and for a JSON Lines file the line that verified. */
@@ -220,10 +236,10 @@ async function verifyOne(input: Input, materials: Materials, ctx: VerifyContext)
   }
   if (isJsonLines(materials.bundle)) {
     const lines = parseBundleLines(readDocument(materials.bundle, "bundle"), materials.bundle);
-    const algorithms = new Set(
-      lines.flatMap(({ bundle }) => requiredDigestAlgorithms(bundle, signingKey(bundle, ctx.signer))),
-    );
-    const artifact = await readInput(input, [...algorithms], ctx.io);
+    const keys = lines.map(({ bundle }) => ({ bundle, key: signingKey(bundle, ctx.signer) }));
+    const algorithms = new Set(keys.flatMap(({ bundle, key }) => requiredDigestAlgorithms(bundle, key)));
+    const whole = keys.some(({ bundle, key }) => needsBytes(bundle, key));
+    const artifact = await readInput(input, [...algorithms], ctx.io, whole);
     const found = await verifyBundleLines(
       lines,
       materials.bundle,
@@ -238,10 +254,12 @@ async function verifyOne(input: Input, materials: Materials, ctx: VerifyContext)
     };
   }
   const bundle = parseBundleJson(readDocument(materials.bundle, "bundle"));
+  const key = signingKey(bundle, ctx.signer);
   const artifact = await readInput(
     input,
-    requiredDigestAlgorithms(bundle, signingKey(bundle, ctx.signer)),
+    requiredDigestAlgorithms(bundle, key),
     ctx.io,
+    needsBytes(bundle, key),
   );
   return { result: await verifyWith(bundle, artifact, ctx), bundle };
 }
@@ -330,17 +348,23 @@ export async function verifyAndReport(
   }
 }
 
-/** The verify command's context, built the same way in the main thread and in each `--jobs` worker. */
-export function verifyContext(
-  command: "identity" | "github",
-  flags: VerifyFlags,
-  now: Date,
-  io: CliIo,
-  deps: SignDependencies = {},
-): VerifyContext {
-  const checks = command === "github" ? githubChecks(flags) : identityChecks(flags);
-  const trustedRoot = selectTrustedRoot(flags);
-  return { signer: checks.signer, checks, trustedRoot, now, flags, io, deps };
+/** The verify command's signer checks, from the flags or `--policy`; read before any trust is selected. */
+export function verifyChecks(command: "identity" | "github", flags: VerifyFlags): VerifyChecks {
+  return command === "github" ? githubChecks(flags) : identityChecks(flags);
+}
+
+/**
+ * The trust of a `--jobs` worker: the main thread's trusted root (the same
+ * JSON, parsed again) and trust information; no signing config (workers
+ * verify bundles only).
+ */
+export function workerTrust(trustedRootJson: string, info: SelectedTrust["info"]): SelectedTrust {
+  return {
+    trustedRoot: parseTrustedRootJson(trustedRootJson),
+    trustedRootJson,
+    signingConfig: () => undefined,
+    info,
+  };
 }
 
 /** `--jobs N` (a whole number from 1 to 256), or `auto` for every core. */
@@ -364,8 +388,20 @@ export async function runVerify(
   const jobs = parseJobs(flags.jobs);
   const inputs = positionals.map(parseInput);
   const plans = planMaterials(inputs, flags);
+  const checks = verifyChecks(command, flags);
+  // Every usage error is reported above, before the trust refresh may touch the network.
+  const trust = await selectTrust(withPolicyTrustAge(flags, checks), io);
   const now = io.now();
-  const ctx = verifyContext(command, flags, now, io, deps);
+  const ctx: VerifyContext = {
+    signer: checks.signer,
+    checks,
+    trust,
+    trustedRoot: trust.trustedRoot,
+    now,
+    flags,
+    io,
+    deps,
+  };
   const results: unknown[] = [];
   let failed = 0;
   const record = (report: InputReport) => {
@@ -381,10 +417,16 @@ export async function runVerify(
   }
   if (workers > 1 && plans.every((p) => p.kind === "bundle")) {
     const { verifyInWorkers } = await import("./verify_pool.ts");
-    await verifyInWorkers({ command, flags, now, inputs, plans, workers, entry: io.workerEntry }, record);
+    await verifyInWorkers(
+      { command, flags, now, inputs, plans, workers, entry: io.workerEntry, trust },
+      record,
+    );
   } else {
     for (let i = 0; i < inputs.length; i++) record(await verifyAndReport(inputs[i]!, plans[i]!, ctx));
   }
-  if (flags.json) io.stdout(`${JSON.stringify({ verified: failed === 0, results }, null, 2)}\n`);
+  if (flags.json) {
+    const trustJson = trustInfoJson(trust.info, now);
+    io.stdout(`${JSON.stringify({ verified: failed === 0, trust: trustJson, results }, null, 2)}\n`);
+  }
   return failed === 0 ? EXIT.OK : EXIT.FAILED;
 }

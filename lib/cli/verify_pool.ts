@@ -11,6 +11,7 @@
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ConfigError } from "../errors/mod.ts";
+import type { SelectedTrust } from "./trust_selection.ts";
 import type { Input, InputReport, Materials, VerifyFlags } from "./verify_command.ts";
 
 /** The `workerData` marker that makes an entry module serve verification. */
@@ -23,6 +24,9 @@ export interface WorkerSetup {
   readonly flags: VerifyFlags;
   /** The main thread's clock reading, in milliseconds. */
   readonly now: number;
+  /** The main thread's trusted root (JSON) and trust information: workers never select trust again. */
+  readonly trustedRootJson: string;
+  readonly trustInfo: SelectedTrust["info"];
 }
 
 /** One task: an input and its materials, by position. */
@@ -47,6 +51,8 @@ export interface PoolRequest {
   readonly workers: number;
   /** The module each worker runs (default `verify_worker_main.ts`). */
   readonly entry: string | URL | undefined;
+  /** The trust the main thread selected (and checked for age). */
+  readonly trust: SelectedTrust;
 }
 
 function entryUrl(entry: string | URL | undefined): URL {
@@ -94,6 +100,8 @@ export async function verifyInWorkers(
     command: request.command,
     flags: request.flags,
     now: request.now.getTime(),
+    trustedRootJson: request.trust.trustedRootJson,
+    trustInfo: request.trust.info,
   };
   const reports: (InputReport | undefined)[] = new Array(request.inputs.length).fill(undefined);
   let next = 0; // next task to hand out

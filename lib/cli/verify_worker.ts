@@ -1,13 +1,14 @@
 /**
  * The worker side of `verify --jobs N`: builds the verify context once from
- * the flags it was started with, then verifies each input it is sent and
- * answers with its report.
+ * the flags, the clock reading and the trusted root it was started with (it
+ * never selects or refreshes trust itself), then verifies each input it is
+ * sent and answers with its report.
  *
  * @module
  */
 
 import { parentPort, workerData } from "node:worker_threads";
-import { verifyAndReport, type VerifyContext, verifyContext } from "./verify_command.ts";
+import { verifyAndReport, verifyChecks, type VerifyContext, workerTrust } from "./verify_command.ts";
 import { VERIFY_WORKER_MARKER, type WorkerReply, type WorkerSetup, type WorkerTask } from "./verify_pool.ts";
 
 /** True when this thread was started as a verification worker. */
@@ -25,12 +26,22 @@ export function serveVerifyWorker(): void {
     let reply: WorkerReply;
     try {
       // Output goes back in the report; a worker never reads standard input (the main thread keeps `-`).
-      ctx ??= verifyContext(setup.command, setup.flags, new Date(setup.now), {
-        stdout: () => {},
-        stderr: () => {},
-        env: {},
-        now: () => new Date(setup.now),
-      });
+      if (ctx === undefined) {
+        const checks = verifyChecks(setup.command, setup.flags);
+        const trust = workerTrust(setup.trustedRootJson, setup.trustInfo);
+        const now = new Date(setup.now);
+        const io = { stdout: () => {}, stderr: () => {}, env: {}, now: () => now };
+        ctx = {
+          signer: checks.signer,
+          checks,
+          trust,
+          trustedRoot: trust.trustedRoot,
+          now,
+          flags: setup.flags,
+          io,
+          deps: {},
+        };
+      }
       reply = { index: task.index, report: await verifyAndReport(task.input, task.materials, ctx) };
     } catch (e) {
       reply = { index: task.index, crash: (e as Error)?.message ?? String(e) };

@@ -3,15 +3,20 @@
  *
  * Web Crypto's `crypto.subtle.digest` is one-shot and asynchronous: it cannot
  * hash a stream chunk by chunk. So where the runtime has `node:crypto` (Deno,
- * Bun, Node) its native hash objects are used, loaded by `_native_hash.ts`
+ * Bun, Node) its native hash objects are used, looked up by `_node_crypto.ts`
  * behind a runtime check; elsewhere (browsers) the pure-JS `@noble/hashes`
  * SHA-2 does the same job, so this module runs unchanged in a web page.
+ *
+ * On Deno, loading `node:crypto` costs about 15 ms of start-up, more than a
+ * whole offline verification spends hashing its few small inputs, so there
+ * the first small one-shot digests use the pure-JS SHA-2, and the native one
+ * takes over for streams, large inputs, and once a process has hashed much.
  *
  * @module
  */
 
 import { sha256, sha384, sha512 } from "@noble/hashes/sha2.js";
-import { createNativeHash } from "./_native_hash.ts";
+import { builtinHash, nodeCrypto } from "./_node_crypto.ts";
 
 /** Hash algorithms Sigstore uses for artifacts, logs and certificates. */
 export type HashAlgorithm = "sha256" | "sha384" | "sha512";
@@ -33,13 +38,22 @@ export interface Hasher {
 
 const PURE_JS = { sha256, sha384, sha512 } as const;
 
+/** One-shot digests of small inputs hashed in pure JS before `node:crypto` is loaded (Deno only). */
+const PURE_JS_FIRST = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined" ? 256 : 0;
+/** Inputs from this size on always use the native hash. */
+const PURE_JS_MAX_BYTES = 64 * 1024;
+let pureJsDigests = 0;
+
 /** Creates an incremental hasher: native where the runtime has one, pure JS otherwise. */
 export function createHasher(algorithm: HashAlgorithm): Hasher {
-  if (createNativeHash !== undefined) {
-    const native = createNativeHash(algorithm);
+  const native = builtinHash(algorithm) ?? nodeCrypto()?.createHash(algorithm);
+  if (native !== undefined) {
     return {
       update: (chunk) => void native.update(chunk),
-      digest: () => new Uint8Array(native.digest()),
+      digest: () => {
+        const d = native.digest(); // a Buffer: viewed as a plain Uint8Array, not copied
+        return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+      },
     };
   }
   const js = PURE_JS[algorithm].create();
@@ -51,6 +65,17 @@ export function createHasher(algorithm: HashAlgorithm): Hasher {
 
 /** Hashes bytes in one call. */
 export function digest(algorithm: HashAlgorithm, ...parts: Uint8Array[]): Uint8Array {
+  if (pureJsDigests < PURE_JS_FIRST) {
+    let size = 0;
+    for (const p of parts) size += p.length;
+    if (size < PURE_JS_MAX_BYTES) {
+      pureJsDigests++;
+      const js = PURE_JS[algorithm].create();
+      for (const p of parts) js.update(p);
+      return js.digest();
+    }
+    pureJsDigests = PURE_JS_FIRST; // a large input: load the native hash now and keep it
+  }
   const h = createHasher(algorithm);
   for (const p of parts) h.update(p);
   return h.digest();

@@ -5,8 +5,8 @@
  * @module
  */
 
-export { digest, digestStream, digestStreamMany, HASH_LENGTH } from "./digest.ts";
-export type { HashAlgorithm } from "./digest.ts";
+export { createHasher, digest, digestStream, digestStreamMany, HASH_LENGTH } from "./digest.ts";
+export type { HashAlgorithm, Hasher } from "./digest.ts";
 export {
   CURVE_HASH,
   defaultHash,

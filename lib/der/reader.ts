@@ -6,6 +6,7 @@
  * @module
  */
 
+import { quote } from "../encoding/mod.ts";
 import { ParseError } from "../errors/mod.ts";
 
 /** One DER element. `raw` is the whole TLV, `value` its contents. */
@@ -180,12 +181,12 @@ export function decodeTime(node: DerNode): Date {
   let year: number;
   if (node.tag === TAG.UTC_TIME) {
     m = text.match(/^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/);
-    if (!m) fail(`bad UTCTime "${text}"`);
+    if (!m) fail(`bad UTCTime ${quote(text)}`);
     const yy = Number(m[1]);
     year = yy >= 50 ? 1900 + yy : 2000 + yy;
   } else if (node.tag === TAG.GENERALIZED_TIME) {
     m = text.match(/^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d+)?Z$/);
-    if (!m) fail(`bad GeneralizedTime "${text}"`);
+    if (!m) fail(`bad GeneralizedTime ${quote(text)}`);
     year = Number(m[1]);
   } else {
     fail(`tag 0x${node.tag.toString(16)} is not a time`);
@@ -198,7 +199,7 @@ export function decodeTime(node: DerNode): Date {
     d.getUTCHours() !== Number(m[4]) || d.getUTCMinutes() !== Number(m[5]) ||
     d.getUTCSeconds() !== Number(m[6])
   ) {
-    fail(`bad time "${text}"`);
+    fail(`bad time ${quote(text)}`);
   }
   return new Date(ms);
 }

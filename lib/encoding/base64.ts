@@ -14,8 +14,17 @@ const DECODE_TABLE: Int16Array = (() => {
   return table;
 })();
 
+/** `Uint8Array.prototype.toBase64` (standard alphabet, padded) where the runtime has it (Deno, Bun). */
+const nativeToBase64 = (Uint8Array.prototype as { toBase64?: (this: Uint8Array) => string }).toBase64;
+
 /** Encodes bytes as standard, padded base64. */
 export function encodeBase64(bytes: Uint8Array): string {
+  if (nativeToBase64 !== undefined) return nativeToBase64.call(bytes);
+  return encodeBase64Js(bytes);
+}
+
+/** The portable encoder (Node 20, older browsers). */
+export function encodeBase64Js(bytes: Uint8Array): string {
   let out = "";
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {

@@ -26,6 +26,9 @@ export const PARSE_ERROR_CODES = [
   "KEY_PARSE",
   "INPUT",
   "POLICY_PARSE",
+  // TUF: metadata or an exported trust bundle is malformed
+  "TUF_METADATA_PARSE",
+  "TUF_BUNDLE_PARSE",
 ] as const;
 
 /** Codes of {@linkcode VerificationError}: a verification step failed. */
@@ -53,6 +56,13 @@ export const VERIFICATION_ERROR_CODES = [
   "INTOTO_SUBJECT",
   "KEY_MISMATCH",
   "PREDICATE_TYPE",
+  // TUF: metadata or a target fails a check of the client workflow
+  "TUF_SIGNATURE",
+  "TUF_ROLLBACK",
+  "TUF_VERSION_MISMATCH",
+  "TUF_EXPIRED",
+  "TUF_HASH_MISMATCH",
+  "TUF_TARGET_MISSING",
 ] as const;
 
 /** Codes of {@linkcode PolicyError}: the signature is good but the signer is not the expected one. */
@@ -65,12 +75,19 @@ export const POLICY_ERROR_CODES = [
 /** Codes of {@linkcode NetworkError}: a service could not be reached or answered badly. */
 export const NETWORK_ERROR_CODES = [
   "NETWORK",
+  "RESPONSE_TOO_LARGE",
+  // TUF: the repository cannot be read, or answers more than a role may hold
+  "TUF_FETCH",
+  "TUF_TOO_LARGE",
 ] as const;
 
 /** Codes of {@linkcode ConfigError}: the setup (options, trust, token) cannot be used. */
 export const CONFIG_ERROR_CODES = [
   "CONFIG",
   "OIDC_TOKEN",
+  // trust: the cache cannot be used, or the trust in use is older than --max-trust-age allows
+  "TUF_CACHE",
+  "TRUST_STALE",
 ] as const;
 
 /** Codes thrown as a plain {@linkcode SigstoreError}: failures of the environment, not of an input. */

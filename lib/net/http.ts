@@ -8,6 +8,7 @@
  * @module
  */
 
+import { concatBytes } from "../encoding/mod.ts";
 import { NetworkError } from "../errors/mod.ts";
 
 /** A response with its body read. */
@@ -32,6 +33,11 @@ export interface HttpRequest {
   readonly timeoutMs?: number;
   /** Name of the service for messages, e.g. "Fulcio". */
   readonly service: string;
+  /**
+   * Largest body accepted, in bytes; a longer answer is cut off and refused
+   * with `RESPONSE_TOO_LARGE` (not retried). Default: no limit.
+   */
+  readonly maxBodyBytes?: number;
 }
 
 /** An HTTP client. */
@@ -88,13 +94,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           };
           if (req.body !== undefined) init.body = req.body as BodyInit;
           const response = await doFetch(url, init);
-          const body = new Uint8Array(await response.arrayBuffer());
+          const body = await readBody(response, req.maxBodyBytes, where);
           if (response.status >= 500) {
             lastProblem = `HTTP ${response.status}`;
             continue;
           }
           return { status: response.status, headers: response.headers, body };
         } catch (e) {
+          if (e instanceof NetworkError) throw e;
           // A permission the runtime does not grant (Deno's --allow-net) will not come by retrying.
           if ((e as Error)?.name === "NotCapable" || (e as Error)?.name === "PermissionDenied") {
             throw new NetworkError(
@@ -115,6 +122,28 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       throw new NetworkError("NETWORK", `${where} failed after ${retries + 1} attempts: ${lastProblem}`);
     },
   };
+}
+
+/** Reads a whole body, refusing one longer than `limit` bytes as soon as it is seen. */
+async function readBody(response: Response, limit: number | undefined, where: string): Promise<Uint8Array> {
+  if (limit === undefined || response.body === null) return new Uint8Array(await response.arrayBuffer());
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.length;
+    if (length > limit) {
+      await reader.cancel().catch(() => {});
+      throw new NetworkError(
+        "RESPONSE_TOO_LARGE",
+        `${where} answered more than the ${limit} bytes allowed`,
+      );
+    }
+    chunks.push(value);
+  }
+  return concatBytes(...chunks);
 }
 
 /** Reads a JSON body, or throws a `NetworkError` saying the service answered garbage. */

@@ -14,5 +14,10 @@ export {
 export type { ExtensionRequirement, IdentityPolicy, SanMatcher } from "./policy.ts";
 export { escapeRegex, GITHUB_ACTIONS_ISSUER, githubPolicy } from "./github.ts";
 export type { GitHubPolicyOptions } from "./github.ts";
-export { POLICY_CLAIMS, signerIdentityPolicy, validateVerificationPolicy } from "./policy_file.ts";
+export {
+  POLICY_CLAIMS,
+  policyMaxTrustAgeMs,
+  signerIdentityPolicy,
+  validateVerificationPolicy,
+} from "./policy_file.ts";
 export type { PolicyClaim, PolicySigner, PolicyThresholds, VerificationPolicy } from "./policy_file.ts";

@@ -3,7 +3,8 @@
  * several signers, each an identity or an anchored identity pattern, an
  * issuer or an anchored issuer pattern, and Fulcio claims), which in-toto
  * predicate types are accepted, and how many transparency log entries, CT
- * logs and RFC 3161 timestamps a bundle must carry. The same document is
+ * logs and RFC 3161 timestamps a bundle must carry, and how old the trust
+ * (trusted root) in use may be. The same document is
  * read by the CLI (`--policy FILE`) and by the library, and its JSON Schema
  * is `lib/policy/policy.schema.json`.
  *
@@ -96,6 +97,32 @@ export interface VerificationPolicy {
   readonly predicateTypes?: readonly string[];
   /** Required numbers of log entries, CT logs and timestamps. */
   readonly thresholds?: PolicyThresholds;
+  /**
+   * The oldest trust (trusted root) accepted, as a duration: a whole number
+   * and a unit, `s`, `m`, `h`, `d` or `w` (`30d`, `12h`), the syntax of the
+   * CLI's `--max-trust-age`. Checked against the trust in use, not the bundle:
+   * {@linkcode policyMaxTrustAgeMs} gives it in milliseconds for `checkTrustAge`.
+   */
+  readonly maxTrustAge?: string;
+}
+
+/** The syntax of a trust age: 1 to 7 digits, no leading zero, and a unit. */
+const DURATION = /^([1-9][0-9]{0,6})([smhdw])$/;
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3600_000, d: 86400_000, w: 7 * 86400_000 };
+
+/**
+ * A policy's maximum trust age in milliseconds, or `undefined` when it sets none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { policyMaxTrustAgeMs } from "./policy_file.ts";
+ * assert.equal(policyMaxTrustAgeMs({ version: 1, signers: [], maxTrustAge: "2d" }), 2 * 86400_000);
+ * ```
+ */
+export function policyMaxTrustAgeMs(policy: VerificationPolicy): number | undefined {
+  const m = policy.maxTrustAge === undefined ? null : policy.maxTrustAge.match(DURATION);
+  return m === null ? undefined : Number(m[1]) * UNIT_MS[m[2]!]!;
 }
 
 type Json = unknown;
@@ -217,7 +244,14 @@ function pick<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V
  * ```
  */
 export function validateVerificationPolicy(value: unknown): VerificationPolicy {
-  const root = objectAt(value, "", ["$schema", "version", "signers", "predicateTypes", "thresholds"]);
+  const root = objectAt(value, "", [
+    "$schema",
+    "version",
+    "signers",
+    "predicateTypes",
+    "thresholds",
+    "maxTrustAge",
+  ]);
   if (!Object.hasOwn(root, "version")) fail("version", "missing (this format is version 1)");
   if (root.version !== 1) {
     fail("version", `unsupported version ${JSON.stringify(root.version)?.slice(0, 40)} (expected 1)`);
@@ -252,12 +286,23 @@ export function validateVerificationPolicy(value: unknown): VerificationPolicy {
       ...pick("timestamps", optional(t, "timestamps", (n) => integerAt(n, "thresholds.timestamps", 0))),
     };
   });
+  const maxTrustAge = optional(root, "maxTrustAge", (v) => {
+    const text = stringAt(v, "maxTrustAge");
+    if (!DURATION.test(text)) {
+      fail(
+        "maxTrustAge",
+        `expected a duration such as 30d, 12h, 90m or 2w, not ${JSON.stringify(text).slice(0, 40)}`,
+      );
+    }
+    return text;
+  });
   return {
     ...pick("$schema", schema),
     version: 1,
     signers,
     ...pick("predicateTypes", predicateTypes),
     ...pick("thresholds", thresholds),
+    ...pick("maxTrustAge", maxTrustAge),
   };
 }
 

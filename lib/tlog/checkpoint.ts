@@ -3,7 +3,7 @@
  * which a log commits to its size and root hash. Implements the Sigstore
  * client spec's checkpoint rules (protocol reference §3.6.3):
  *
- * ```
+ * ```text
  * <origin>\n<tree size>\n<base64 root hash>\n[<extension>\n]*\n
  * — <key name> <base64(4-byte key hint ‖ signature)>\n   (one or more)
  * ```

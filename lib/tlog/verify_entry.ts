@@ -9,7 +9,7 @@
  */
 
 import type { DsseEnvelope, MessageSignature, TransparencyLogEntry } from "../bundle/mod.ts";
-import { bytesEqual, describeBytes, encodeBase64 } from "../encoding/mod.ts";
+import { bytesEqual, describeBytes, encodeBase64, quote } from "../encoding/mod.ts";
 import { VerificationError } from "../errors/mod.ts";
 import { describePeriod, isValidAt } from "../trust/mod.ts";
 import type { TransparencyLogInstance } from "../trust/mod.ts";
@@ -133,7 +133,7 @@ export async function verifyTlogEntry(
   if (log.hashAlgorithm !== "SHA2_256" && log.hashAlgorithm !== "") {
     throw new VerificationError(
       "TLOG_UNKNOWN_LOG",
-      `Log ${log.baseUrl} uses unsupported hash ${log.hashAlgorithm}`,
+      `Log ${log.baseUrl} uses unsupported hash ${quote(log.hashAlgorithm)}`,
     );
   }
   // A trust-root window without a start is malformed; never treat it as unbounded.
@@ -261,9 +261,9 @@ function checkMerklePath(
   if (!bytesEqual(computed, rootHash)) {
     fail(
       "TLOG_INCLUSION_PROOF",
-      `Inclusion proof does not lead to ${rootName}: expected ${encodeBase64(rootHash)}, computed ${
-        encodeBase64(computed)
-      }`,
+      `Inclusion proof does not lead to ${rootName}: expected ${
+        describeBytes(rootHash, "base64")
+      }, computed ${encodeBase64(computed)}`,
     );
   }
 }

@@ -26,27 +26,71 @@ const PROTO_HASH: Record<string, HashAlgorithm> = {
   SHA2_512: "sha512",
 };
 
-/** Returns the artifact's digest with `algorithm`, hashing bytes when needed. */
-export function artifactDigest(artifact: ArtifactInput, algorithm: HashAlgorithm): Uint8Array | undefined {
-  if (artifact.kind === "bytes") return digest(algorithm, artifact.bytes);
-  const d = artifact.digests.get(algorithm);
-  if (d !== undefined && d.length !== HASH_LENGTH[algorithm]) {
-    throw new VerificationError(
-      "ARTIFACT_DIGEST",
-      `Artifact ${algorithm} digest has ${d.length} bytes, expected ${HASH_LENGTH[algorithm]}`,
-    );
+const ALGORITHMS = ["sha256", "sha384", "sha512"] as const;
+
+/**
+ * The digests of an artifact's bytes, each computed once and only when first
+ * asked for (sha256 at once: every verification reports it). Iterating
+ * computes all three, for the in-toto subject check.
+ */
+class BytesDigests extends Map<HashAlgorithm, Uint8Array> {
+  readonly #bytes: Uint8Array;
+  constructor(bytes: Uint8Array) {
+    super();
+    this.#bytes = bytes;
+    super.set("sha256", digest("sha256", bytes));
   }
-  return d;
+  override get(algorithm: HashAlgorithm): Uint8Array | undefined {
+    let d = super.get(algorithm);
+    if (d === undefined && (ALGORITHMS as readonly string[]).includes(algorithm)) {
+      d = digest(algorithm, this.#bytes);
+      super.set(algorithm, d);
+    }
+    return d;
+  }
+  override has(algorithm: HashAlgorithm): boolean {
+    return (ALGORITHMS as readonly string[]).includes(algorithm);
+  }
+  override get size(): number {
+    return ALGORITHMS.length;
+  }
+  override *entries(): MapIterator<[HashAlgorithm, Uint8Array]> {
+    for (const algorithm of ALGORITHMS) yield [algorithm, this.get(algorithm)!];
+  }
+  override [Symbol.iterator](): MapIterator<[HashAlgorithm, Uint8Array]> {
+    return this.entries();
+  }
+  override *keys(): MapIterator<HashAlgorithm> {
+    yield* ALGORITHMS;
+  }
+  override *values(): MapIterator<Uint8Array> {
+    for (const [, d] of this.entries()) yield d;
+  }
+  override forEach(
+    callback: (value: Uint8Array, key: HashAlgorithm, map: Map<HashAlgorithm, Uint8Array>) => void,
+  ): void {
+    for (const [algorithm, d] of this.entries()) callback(d, algorithm, this);
+  }
 }
 
-/** The digests a message-signature check needs, by algorithm. */
-export function artifactDigests(artifact: ArtifactInput): Map<HashAlgorithm, Uint8Array> {
-  const out = new Map<HashAlgorithm, Uint8Array>();
-  for (const alg of ["sha256", "sha384", "sha512"] as const) {
-    if (artifact.kind === "digest" && !artifact.digests.has(alg)) continue;
-    out.set(alg, artifactDigest(artifact, alg)!);
+/**
+ * The artifact's digests by algorithm: for bytes, each computed once when
+ * first needed; for digest input, the given ones, each checked for its length.
+ */
+export function artifactDigests(artifact: ArtifactInput): ReadonlyMap<HashAlgorithm, Uint8Array> {
+  if (artifact.kind === "bytes") return new BytesDigests(artifact.bytes);
+  for (const [algorithm, d] of artifact.digests) {
+    if (d.length !== HASH_LENGTH[algorithm]) {
+      throw new VerificationError(
+        "ARTIFACT_DIGEST",
+        `Artifact ${algorithm} digest has ${d.length} bytes, expected ${HASH_LENGTH[algorithm]}`,
+      );
+    }
   }
-  return out;
+  return new Map([...ALGORITHMS].flatMap((a) => {
+    const d = artifact.digests.get(a);
+    return d === undefined ? [] : [[a, d] as const];
+  }));
 }
 
 /** The digest algorithms a bundle's verification needs from a streamed artifact. */
@@ -62,7 +106,10 @@ export function requiredDigestAlgorithms(bundle: Bundle, key: PublicKey | undefi
 }
 
 /** The message digest hint, if present, must equal the artifact's digest. */
-export function verifyMessageDigest(content: MessageSignature, artifact: ArtifactInput): void {
+export function verifyMessageDigest(
+  content: MessageSignature,
+  digests: ReadonlyMap<HashAlgorithm, Uint8Array>,
+): void {
   const hint = content.messageDigest;
   if (hint === undefined) return;
   const alg = PROTO_HASH[hint.algorithm];
@@ -72,7 +119,7 @@ export function verifyMessageDigest(content: MessageSignature, artifact: Artifac
       `Unsupported message digest algorithm ${quote(hint.algorithm)}`,
     );
   }
-  const actual = artifactDigest(artifact, alg);
+  const actual = digests.get(alg);
   if (actual === undefined) return; // checked against the signature instead
   if (!bytesEqual(actual, hint.digest)) {
     throw new VerificationError(
@@ -89,6 +136,7 @@ export async function verifyMessageSignature(
   content: MessageSignature,
   key: PublicKey,
   artifact: ArtifactInput,
+  digests: ReadonlyMap<HashAlgorithm, Uint8Array> = artifactDigests(artifact),
 ): Promise<void> {
   const hashes: HashAlgorithm[] = key.kind === "ecdsa"
     ? (key.curve === "P-256" ? ["sha256"] : [CURVE_HASH[key.curve], "sha256"]) // P-384/521 signed with SHA-256 by old clients
@@ -98,7 +146,7 @@ export async function verifyMessageSignature(
     if (artifact.kind === "bytes") {
       ok = await verifySignature(key, artifact.bytes, content.signature, { hash });
     } else {
-      const d = artifactDigest(artifact, hash);
+      const d = digests.get(hash);
       if (d === undefined) continue;
       if (key.kind !== "ecdsa") {
         throw new VerificationError(
@@ -108,7 +156,7 @@ export async function verifyMessageSignature(
           } signature from a digest alone: pass the artifact file instead`,
         );
       }
-      ok = verifyPrehashedSignature(key, d, content.signature);
+      ok = await verifyPrehashedSignature(key, d, content.signature);
     }
     if (ok) return;
   }
@@ -137,8 +185,11 @@ export interface DsseCheck {
  * Verifies the DSSE signature over PAE and binds the artifact: for in-toto
  * payloads the artifact must be a subject; otherwise it must be the payload.
  */
-export async function verifyDsse(content: DsseEnvelope, context: ArtifactContext): Promise<DsseCheck> {
-  const { key, artifact } = context;
+export async function verifyDsse(
+  content: DsseEnvelope,
+  key: PublicKey,
+  digests: ReadonlyMap<HashAlgorithm, Uint8Array>,
+): Promise<DsseCheck> {
   const pae = preAuthEncoding(content.payloadType, content.payload);
   const hash: HashAlgorithm = key.kind === "ecdsa" ? CURVE_HASH[key.curve] : "sha256";
   if (!await verifySignature(key, pae, content.signature, { hash })) {
@@ -146,10 +197,10 @@ export async function verifyDsse(content: DsseEnvelope, context: ArtifactContext
   }
   if (content.payloadType === IN_TOTO_PAYLOAD_TYPE) {
     const statement = parseStatement(content.payload);
-    verifyStatementSubjectDigests(statement, context.digests);
+    verifyStatementSubjectDigests(statement, digests);
     return { predicateType: statement.predicateType };
   }
-  const sha256 = artifactDigest(artifact, "sha256");
+  const sha256 = digests.get("sha256");
   if (sha256 === undefined) {
     throw new VerificationError("ARTIFACT_DIGEST", "Artifact sha256 digest is required");
   }
@@ -172,18 +223,18 @@ export async function verifyArtifact(
   content: MessageSignature | DsseEnvelope,
   context: ArtifactContext,
 ): Promise<VerificationResult["content"]> {
-  const { key, artifact } = context;
-  const [digestAlgorithm, digestValue] = [...context.digests][0] ?? [];
+  const { key, artifact, digests } = context;
+  const [digestAlgorithm, digestValue] = digests.entries().next().value ?? [];
   if (digestAlgorithm === undefined || digestValue === undefined) {
     throw new VerificationError("ARTIFACT_DIGEST", "No digest of the artifact was given");
   }
   const artifactDigest = `${digestAlgorithm}:${encodeHex(digestValue)}`;
   if (content.kind === "messageSignature") {
-    verifyMessageDigest(content, artifact);
-    await verifyMessageSignature(content, key, artifact);
+    verifyMessageDigest(content, digests);
+    await verifyMessageSignature(content, key, artifact, digests);
     return { kind: "messageSignature", artifactDigest };
   }
-  const dsse = await verifyDsse(content, context);
+  const dsse = await verifyDsse(content, key, digests);
   return {
     kind: "dsseEnvelope",
     payloadType: content.payloadType,

@@ -10,7 +10,13 @@
 
 import { VerificationError } from "../errors/mod.ts";
 import { describePeriod, isValidAt, type TrustedRoot } from "../trust/mod.ts";
-import { type Certificate, OID, verifyCertificateChain, verifyEmbeddedScts } from "../x509/mod.ts";
+import {
+  type Certificate,
+  OID,
+  type SignatureVerdicts,
+  verifyCertificateChain,
+  verifyEmbeddedScts,
+} from "../x509/mod.ts";
 
 /**
  * Validates `leaf` at each of `times` and checks its SCTs (at least
@@ -24,6 +30,7 @@ export async function verifySigningCertificate(
   ctLogThreshold = 1,
 ): Promise<Certificate> {
   let issuer: Certificate | undefined;
+  const leafVerdicts: SignatureVerdicts = new WeakMap(); // this verification's only: the leaf at each time
   for (const time of times) {
     const candidates = root.certificateAuthorities.filter((ca) => isValidAt(ca.validFor, time));
     if (candidates.length === 0) {
@@ -42,6 +49,7 @@ export async function verifySigningCertificate(
         path = await verifyCertificateChain(leaf, ca.certChain, time, {
           leafExtKeyUsage: OID.ekuCodeSigning,
           label: "Fulcio",
+          leafVerdicts,
         });
         break;
       } catch (e) {

@@ -6,7 +6,7 @@
  */
 
 import { type HashAlgorithm, parsePublicKey, type RsaPadding, verifySignature } from "../crypto/mod.ts";
-import { bytesEqual, encodeBase64 } from "../encoding/mod.ts";
+import { bytesEqual } from "../encoding/mod.ts";
 import { VerificationError } from "../errors/mod.ts";
 import type { Certificate } from "./certificate.ts";
 import { OID, readBasicConstraints, readExtKeyUsage, readKeyUsage } from "./extensions.ts";
@@ -21,16 +21,12 @@ const SIGNATURE_ALGORITHMS: Record<string, { hash: HashAlgorithm; padding?: RsaP
   "1.3.101.112": { hash: "sha512", ed25519: true },
 };
 
-const signatureCache = new Map<string, boolean>();
-
 /** True when `issuer`'s key made `cert`'s signature (per `cert.signatureAlgorithm`). */
 export async function verifyCertificateSignature(cert: Certificate, issuer: Certificate): Promise<boolean> {
   const alg = SIGNATURE_ALGORITHMS[cert.signatureAlgorithm];
   if (alg === undefined) return false;
-  const cacheKey = `${encodeBase64(cert.raw)}|${encodeBase64(issuer.publicKeyInfo)}`;
-  const cached = signatureCache.get(cacheKey);
-  if (cached !== undefined) return cached;
-  let ok: boolean;
+  // No verdict is cached: every bundle's certificate is checked afresh (only the
+  // trust-root issuer's imported key is kept, by verifySignature's trustRootKey).
   try {
     const key = parsePublicKey(issuer.publicKeyInfo);
     const matches = alg.ed25519
@@ -38,18 +34,15 @@ export async function verifyCertificateSignature(cert: Certificate, issuer: Cert
       : alg.padding
       ? key.kind === "rsa"
       : key.kind === "ecdsa";
-    ok = matches &&
+    return matches &&
       await verifySignature(key, cert.tbs, cert.signature, {
         hash: alg.hash,
         rsaPadding: alg.padding ?? "pkcs1v15",
         trustRootKey: true,
       });
   } catch {
-    ok = false;
+    return false;
   }
-  if (signatureCache.size > 4096) signatureCache.clear();
-  signatureCache.set(cacheKey, ok);
-  return ok;
 }
 
 /** True when `time` is within the certificate's notBefore..notAfter (inclusive). */
@@ -58,12 +51,41 @@ export function isCertificateValidAt(cert: Certificate, time: Date): boolean {
   return cert.notBefore.getTime() <= t && t <= cert.notAfter.getTime();
 }
 
+/** Verdicts on signatures, by certificate and then by issuer (object identity). */
+export type SignatureVerdicts = WeakMap<Certificate, WeakMap<Certificate, Promise<boolean>>>;
+
 /** Options of {@linkcode verifyCertificateChain}. */
 export interface ChainOptions {
   /** The EKU the leaf must carry (code signing for Fulcio, time stamping for TSAs). */
   readonly leafExtKeyUsage: string;
   /** Name of the chain for messages, such as "Fulcio" or "TSA". */
   readonly label: string;
+  /**
+   * The leaf's signature verdicts of this one verification, for a caller that
+   * validates the same leaf at several times (a signature does not depend on
+   * the time): pass the same new map to each call. Never shared between bundles.
+   */
+  readonly leafVerdicts?: SignatureVerdicts;
+}
+
+/**
+ * Verdicts on the trusted chain's own signatures (a CA certificate of the
+ * trust root signed by the next one). They are a property of the loaded trust
+ * root, not of any bundle, so each is checked once per parsed trust root.
+ */
+const trustedChainVerdicts: SignatureVerdicts = new WeakMap();
+
+/** `verifyCertificateSignature`, remembered in `verdicts`. */
+function rememberedSignatureCheck(
+  verdicts: SignatureVerdicts,
+  cert: Certificate,
+  issuer: Certificate,
+): Promise<boolean> {
+  let byIssuer = verdicts.get(cert);
+  if (byIssuer === undefined) verdicts.set(cert, byIssuer = new WeakMap());
+  let verdict = byIssuer.get(issuer);
+  if (verdict === undefined) byIssuer.set(issuer, verdict = verifyCertificateSignature(cert, issuer));
+  return verdict;
 }
 
 /**
@@ -140,7 +162,12 @@ export async function verifyCertificateChain(
         { cause: e },
       );
     }
-    if (!await verifyCertificateSignature(cert, issuer)) {
+    const verdict = i > 0
+      ? rememberedSignatureCheck(trustedChainVerdicts, cert, issuer) // both from the trusted chain
+      : options.leafVerdicts !== undefined
+      ? rememberedSignatureCheck(options.leafVerdicts, cert, issuer)
+      : verifyCertificateSignature(cert, issuer);
+    if (!await verdict) {
       throw new VerificationError("CERT_CHAIN", `${what} signature does not verify with its issuer's key`);
     }
   }

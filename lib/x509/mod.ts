@@ -17,7 +17,7 @@ export {
 } from "./extensions.ts";
 export type { BasicConstraints, KeyUsage, SubjectAltName } from "./extensions.ts";
 export { isCertificateValidAt, verifyCertificateChain, verifyCertificateSignature } from "./chain.ts";
-export type { ChainOptions } from "./chain.ts";
+export type { ChainOptions, SignatureVerdicts } from "./chain.ts";
 export { parseEmbeddedScts, precertificateTbs, sctSignedData, verifyEmbeddedScts } from "./sct.ts";
 export type { CtLogKey, SignedCertificateTimestamp } from "./sct.ts";
 export { FULCIO_OID, readCertificateIssuer, readFulcioExtension } from "./fulcio.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { concatBytes, encodeBase64 } from "../encoding/mod.ts";
+import { bytesEqual, concatBytes, encodeBase64 } from "../encoding/mod.ts";
 import { derChildren, encodeDer, parseDer, TAG } from "../der/mod.ts";
 import { digest, type PublicKey, verifySignature } from "../crypto/mod.ts";
 import { ConfigError, VerificationError } from "../errors/mod.ts";
@@ -155,7 +155,7 @@ export async function verifyEmbeddedScts(
       problems.push(`SCT from log ${id} has unsupported version ${sct.version}`);
       continue;
     }
-    const log = logs.find((l) => l.logId.length === sct.logId.length && encodeBase64(l.logId) === id);
+    const log = logs.find((l) => bytesEqual(l.logId, sct.logId));
     if (log === undefined) {
       problems.push(`SCT is from an unknown CT log ${id}`);
       continue;

@@ -12,11 +12,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { after, describe, it } from "node:test";
 import { runCli } from "../_support/cli.ts";
-import { CONFORMANCE_DIR, noteConformanceSkipped } from "../_support/paths.ts";
+import { CONFORMANCE_DIR, conformanceUnavailable } from "../_support/paths.ts";
 
 const IDENTITY =
   "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
 const ISSUER = "https://token.actions.githubusercontent.com";
+/** A time at which the embedded trust (as of 2026-08-21) is less than 30 days old. */
+const EMBEDDED_FRESH = new Date("2026-09-01T00:00:00Z");
 const ID_ARGS = ["--cert-identity", IDENTITY, "--cert-oidc-issuer", ISSUER];
 
 function assertOneLineFailure(run: { code: number; stderr: string }, code: 1 | 2, pattern: RegExp): void {
@@ -96,7 +98,7 @@ describe("CLI usage errors exit 2", () => {
 });
 
 if (CONFORMANCE_DIR === undefined) {
-  noteConformanceSkipped("tests/cli/cli_test.ts (runs on real bundles)");
+  conformanceUnavailable("tests/cli/cli_test.ts (runs on real bundles)");
 } else {
   const assets = `${CONFORMANCE_DIR}/assets/bundle-verify`;
   const work = mkdtempSync(`${tmpdir()}/sigstore-ts-cli-`);
@@ -108,8 +110,12 @@ if (CONFORMANCE_DIR === undefined) {
     writeFileSync(`${work}/${name}`, text);
     return `${work}/${name}`;
   };
+  // Verification here is about the bundles: offline, with the embedded trust, at a time it is fresh
+  // (trust selection and its age rules have their own tests in tests/cli/trust_cli_test.ts).
+  const runOffline = (args: string[], env: Record<string, string> = {}) =>
+    runCli([...args, "--offline"], env, EMBEDDED_FRESH);
   const verify = (bundle: string, input = artifact, extra: string[] = []) =>
-    runCli(["verify", "identity", ...ID_ARGS, "--bundle", bundle, ...extra, input]);
+    runOffline(["verify", "identity", ...ID_ARGS, "--bundle", bundle, ...extra, input]);
 
   describe("CLI on real bundles", () => {
     it("verifies a file and prints OK on stderr", async () => {
@@ -132,7 +138,7 @@ if (CONFORMANCE_DIR === undefined) {
         `${work}/multi/two.txt.sigstore`,
         readFileSync(`${assets}/happy-path-v0.1/bundle.sigstore.json`),
       );
-      const run = await runCli([
+      const run = await runOffline([
         "verify",
         "identity",
         ...ID_ARGS,
@@ -148,7 +154,7 @@ if (CONFORMANCE_DIR === undefined) {
       writeFileSync(`${work}/mixed/bad.txt`, "other content\n");
       writeFileSync(`${work}/mixed/good.txt.sigstore.json`, goodBundle);
       writeFileSync(`${work}/mixed/bad.txt.sigstore.json`, goodBundle);
-      const run = await runCli([
+      const run = await runOffline([
         "verify",
         "identity",
         ...ID_ARGS,
@@ -166,7 +172,7 @@ if (CONFORMANCE_DIR === undefined) {
     });
     it("verify github checks the workflow claims", async () => {
       const bundle = write("good.json", goodBundle);
-      const ok = await runCli([
+      const ok = await runOffline([
         "verify",
         "github",
         "--cert-identity",
@@ -182,7 +188,7 @@ if (CONFORMANCE_DIR === undefined) {
         artifact,
       ]);
       assert.equal(ok.code, 0, ok.stderr);
-      const bad = await runCli([
+      const bad = await runOffline([
         "verify",
         "github",
         "--repository",
@@ -192,14 +198,14 @@ if (CONFORMANCE_DIR === undefined) {
         artifact,
       ]);
       assertOneLineFailure(bad, 1, /^FAIL: .*workflow repository does not match/);
-      const env = await runCli(["verify", "github", "--bundle", bundle, artifact], {
+      const env = await runOffline(["verify", "github", "--bundle", bundle, artifact], {
         SIGSTORE_CERT_IDENTITY: IDENTITY,
         SIGSTORE_VERIFY_GITHUB_WORKFLOW_REF: "refs/heads/nope",
       });
       assertOneLineFailure(env, 1, /workflow ref does not match/);
     });
     it("a wrong identity is a one-line FAIL with exit 1", async () => {
-      const run = await runCli([
+      const run = await runOffline([
         "verify",
         "identity",
         "--cert-identity",
@@ -287,7 +293,7 @@ if (CONFORMANCE_DIR === undefined) {
       );
     });
     it("a malformed public key file", async () => {
-      const run = await runCli([
+      const run = await runOffline([
         "verify",
         "identity",
         "--key",

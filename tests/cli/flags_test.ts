@@ -54,7 +54,7 @@ describe("each command refuses the flags of other commands", () => {
     [
       "verify identity --overwrite",
       ["verify", "identity", ...ID, "--overwrite", artifact],
-      /--overwrite is not an option of verify identity \(it belongs to sign, attest\)/,
+      /--overwrite is not an option of verify identity \(it belongs to sign, attest, trust export\)/,
     ],
     [
       "verify identity --identity-token",
@@ -118,7 +118,7 @@ describe("each command refuses the flags of other commands", () => {
     // Each run fails later (no network, no such file), but not on the flag.
     assertFlagAccepted(await runCli(["sign", "--overwrite", "--no-default-files", artifact]), "--overwrite");
     assertFlagAccepted(
-      await runCli(["verify", "github", "--repository", "o/r", "--trigger", "push", artifact]),
+      await runCli(["verify", "github", "--repository", "o/r", "--trigger", "push", "--offline", artifact]),
       "--trigger",
     );
     const key = await runCli(["verify", "identity", "--key", `${work}/none.pem`, artifact]);
@@ -244,7 +244,7 @@ describe("environment defaults", () => {
     assertUsage(run, /needs --cert-identity and --cert-oidc-issuer/);
   });
   it("a set variable fills the flag", async () => {
-    const run = await runCli(["verify", "identity", "--cert-oidc-issuer", "x", artifact], {
+    const run = await runCli(["verify", "identity", "--cert-oidc-issuer", "x", "--offline", artifact], {
       SIGSTORE_CERT_IDENTITY: "me@example.com",
     });
     assert.equal(run.code, 1, run.stderr); // got to the bundle, which is missing

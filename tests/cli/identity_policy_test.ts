@@ -244,6 +244,37 @@ describe("verify identity --policy FILE", () => {
     assert.match(JSON.parse(tampered.stdout).results[0].error.message, /line 2: /);
   });
 
+  it("maxTrustAge: the trust in use must be younger (TRUST_STALE otherwise); with --max-trust-age the stricter", async () => {
+    // Two hours from now, the test's freshly fetched trust is two hours old.
+    const later = new Date(Date.now() + 2 * 3600_000);
+    const run = (doc: unknown, ...flags: string[]) =>
+      runCli(
+        [
+          "verify",
+          "identity",
+          "--offline",
+          "--bundle",
+          `${AA_TEST}/bundle.sigstore.json`,
+          "--policy",
+          policyFile(doc),
+          ...flags,
+          AA_ARTIFACT,
+        ],
+        {},
+        later,
+      );
+    const young = await run({ ...accepted, maxTrustAge: "3h" });
+    assert.equal(young.code, 0, young.stderr);
+    const stale = await run({ ...accepted, maxTrustAge: "1h" });
+    assert.equal(stale.code, 1, stale.stderr);
+    assert.match(stale.stderr, /^error: The trust in use .* old, older than the 1h 0m allowed/);
+    assert.doesNotMatch(stale.stderr, /OK:/);
+    // With the flag too, the stricter one applies, whichever it is.
+    assert.equal((await run({ ...accepted, maxTrustAge: "3h" }, "--max-trust-age", "1h")).code, 1);
+    assert.equal((await run({ ...accepted, maxTrustAge: "1h" }, "--max-trust-age", "3h")).code, 1);
+    assert.equal((await run({ ...accepted, maxTrustAge: "5h" }, "--max-trust-age", "3h")).code, 0);
+  });
+
   it("an invalid policy file: one line naming the file and the JSON path, nothing verified", async () => {
     const unknown = await verifyAaWithPolicy({ ...accepted, signers: [{ ...signer, claim: {} }] });
     assert.equal(unknown.code, 1);

@@ -27,7 +27,7 @@ import { after, describe, it } from "node:test";
 import { MAX_DOCUMENT_BYTES } from "../../lib/cli/files.ts";
 import { describePermissionDenied } from "../../lib/cli/permissions.ts";
 import { bounded, MAX_PRINTED_CHARS, oneLine, quote, safeProse } from "../../lib/cli/safe_text.ts";
-import { type CliRun, runCli } from "../_support/cli.ts";
+import { type CliRun, runCli, TEST_CACHE_DIR } from "../_support/cli.ts";
 import { REPO_ROOT, TESTDATA } from "../_support/paths.ts";
 
 const GENUINE = `${TESTDATA}/genuine/java-bundle-v3-prod`;
@@ -44,9 +44,10 @@ after(() => rmSync(work, { recursive: true, force: true }));
 /** Runs the real executable (cli.ts on Deno) with `permissions`, feeding `stdin`. */
 function runProcess(permissions: string[], args: string[], stdin?: Uint8Array, shell = false): CliRun {
   const command = [DENO, "run", "--quiet", "--no-prompt", ...permissions, `${REPO_ROOT}/cli.ts`, ...args];
+  const env = { ...process.env, SIGSTORE_TS_CACHE_DIR: TEST_CACHE_DIR }; // fresh trust: no TUF refresh
   const r = shell
-    ? spawnSync("bash", ["-c", command.join(" ")], { encoding: "utf8", input: stdin })
-    : spawnSync(command[0]!, command.slice(1), { encoding: "utf8", input: stdin });
+    ? spawnSync("bash", ["-c", command.join(" ")], { encoding: "utf8", input: stdin, env })
+    : spawnSync(command[0]!, command.slice(1), { encoding: "utf8", input: stdin, env });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -201,7 +202,11 @@ describe("printed input-derived text cannot forge lines", () => {
       `${GENUINE}/artifact`,
     ]);
     assert.equal(run.code, 1);
-    for (const line of run.stderr.split("\n").slice(1).filter(Boolean)) assert.match(line, /^ {2}\S/);
+    // -v first names the trust in use (one line of its own), then the FAIL line, then indented causes.
+    const lines = run.stderr.split("\n").filter(Boolean);
+    assert.match(lines[0]!, /^trust: cache /);
+    assert.match(lines[1]!, /^FAIL: /);
+    for (const line of lines.slice(2)) assert.match(line, /^ {2}\S/);
   });
   it("a huge name is bounded", async () => {
     const label = `sha256:${"a".repeat(5000)}`;
@@ -230,7 +235,8 @@ describe("a denied permission names the permission", () => {
     assert.equal(run.code, 1);
     assert.match(
       run.stderr,
-      /missing permission: read access to ".*bundle\.sigstore\.json" \(run deno with --allow-read\)/,
+      // The first file read is the trust cache (the trust is chosen before any bundle is read).
+      /missing permission: read access to ".*\.trust\.json" \(run deno with --allow-read\)/,
     );
     assert.doesNotMatch(run.stderr, /internal error/);
   });
@@ -249,6 +255,7 @@ describe("a denied permission names the permission", () => {
         encoding: "utf8",
         env: {
           ...process.env,
+          SIGSTORE_TS_CACHE_DIR: TEST_CACHE_DIR,
           SIGSTORE_CERT_IDENTITY: "appu@google.com",
           SIGSTORE_CERT_OIDC_ISSUER: "https://accounts.google.com",
         },
@@ -315,7 +322,8 @@ describe("a denied permission names the permission", () => {
         `${REPO_ROOT}/cli.ts`,
         ...args,
       ];
-      const r = spawnSync(command[0]!, command.slice(1), { encoding: "utf8" });
+      const env = { ...process.env, SIGSTORE_TS_CACHE_DIR: TEST_CACHE_DIR };
+      const r = spawnSync(command[0]!, command.slice(1), { encoding: "utf8", env });
       assert.equal(r.status, 1, r.stderr);
       assert.equal(
         r.stderr,

@@ -53,8 +53,8 @@ describe("verifySignature()", () => {
           assert.equal(await verifySignature(key, data, sig.subarray(0, 10), o), false);
         }
       }
-      assert.equal(verifyPrehashedSignature(key, digest(hash, data), sig), true);
-      assert.equal(verifyPrehashedSignature(key, digest(hash, new Uint8Array(1)), sig), false);
+      assert.equal(await verifyPrehashedSignature(key, digest(hash, data), sig), true);
+      assert.equal(await verifyPrehashedSignature(key, digest(hash, new Uint8Array(1)), sig), false);
     });
   }
   it("verifies Ed25519", async () => {

@@ -24,6 +24,19 @@ describe("DER reader", () => {
       "2025-06-12T12:02:20.500Z",
     );
   });
+  it("quotes a malformed time escaped, so the message stays one line (found by the fuzzer)", () => {
+    for (const [tag, text] of [[0x17, "230712\n\u001b[2KOK: x"], [0x18, "2025\u0000\r\n0612Z"]] as const) {
+      const bytes = new TextEncoder().encode(text);
+      assert.throws(() => decodeTime(parseDer(Uint8Array.of(tag, bytes.length, ...bytes))), (e: unknown) => {
+        assert.ok(e instanceof ParseError);
+        assert.equal(e.code, "DER_PARSE");
+        // deno-lint-ignore no-control-regex
+        assert.doesNotMatch(e.message, /[\u0000-\u001f]/);
+        assert.match(e.message, /\\n/);
+        return true;
+      });
+    }
+  });
   it("walks constructed nodes keeping raw bytes", () => {
     const seq = der(0x30, 0x06, 0x02, 0x01, 0x05, 0x04, 0x01, 0xaa);
     const [a, b] = derChildren(parseDer(seq));

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { describe, it } from "node:test";
+import { encodeBase64Js } from "../../lib/encoding/base64.ts";
 import {
   canonicalJson,
   decodeBase64,
@@ -17,6 +18,7 @@ describe("base64", () => {
     for (let n = 0; n <= 64; n++) {
       const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 255);
       assert.equal(encodeBase64(bytes), Buffer.from(bytes).toString("base64"));
+      assert.equal(encodeBase64Js(bytes), Buffer.from(bytes).toString("base64"), "portable encoder");
       assert.equal(encodeBase64Url(bytes), Buffer.from(bytes).toString("base64url"));
       assert.deepEqual(decodeBase64(encodeBase64(bytes)), bytes);
       assert.deepEqual(decodeBase64(encodeBase64Url(bytes)), bytes);

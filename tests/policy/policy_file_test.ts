@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { validateVerificationPolicy } from "../../lib/policy/mod.ts";
+import { policyMaxTrustAgeMs, validateVerificationPolicy } from "../../lib/policy/mod.ts";
 import { policyVerifyOptions } from "../../lib/verify/mod.ts";
 import { REPO_ROOT } from "../_support/paths.ts";
 
@@ -52,6 +52,7 @@ const VALID: Record<string, unknown> = {
     predicateTypes: ["https://slsa.dev/provenance/v1", "https://spdx.dev/Document"],
     thresholds: { transparencyLogEntries: 2, certificateTransparencyLogs: 1, timestamps: 0 },
   },
+  "maximum trust age": { version: 1, signers: [SIGNER], maxTrustAge: "30d" },
   "empty thresholds and claims": { version: 1, signers: [{ ...SIGNER, claims: {} }], thresholds: {} },
   "the README's example (testdata/policies/aa-test.policy.json)": JSON.parse(
     readFileSync(`${REPO_ROOT}/testdata/policies/aa-test.policy.json`, "utf8"),
@@ -131,6 +132,22 @@ const INVALID: Record<string, [unknown, RegExp]> = {
     { version: 1, signers: [SIGNER], thresholds: { certificateTransparencyLogs: 1.5 } },
     /^Policy thresholds\.certificateTransparencyLogs: expected a whole number/,
   ],
+  "maxTrustAge without a unit": [
+    { version: 1, signers: [SIGNER], maxTrustAge: "30" },
+    /^Policy maxTrustAge: expected a duration such as 30d/,
+  ],
+  "maxTrustAge zero": [
+    { version: 1, signers: [SIGNER], maxTrustAge: "0d" },
+    /^Policy maxTrustAge: expected a duration/,
+  ],
+  "maxTrustAge in years": [
+    { version: 1, signers: [SIGNER], maxTrustAge: "1y" },
+    /^Policy maxTrustAge: expected a duration/,
+  ],
+  "maxTrustAge a number": [
+    { version: 1, signers: [SIGNER], maxTrustAge: 30 },
+    /^Policy maxTrustAge: expected a string, found a number/,
+  ],
   "timestamps negative": [
     { version: 1, signers: [SIGNER], thresholds: { timestamps: -1 } },
     /^Policy thresholds\.timestamps: must be at least 0/,
@@ -187,5 +204,7 @@ describe("policy documents", () => {
     const minimal = policyVerifyOptions(VALID.minimal);
     assert.deepEqual([minimal.tlogThreshold, minimal.ctLogThreshold, minimal.timestampThreshold], [1, 1, 0]);
     assert.equal(minimal.predicateTypes, undefined);
+    assert.equal(policyMaxTrustAgeMs(validateVerificationPolicy(VALID["maximum trust age"])), 30 * 86400_000);
+    assert.equal(policyMaxTrustAgeMs(validateVerificationPolicy(VALID.minimal)), undefined);
   });
 });

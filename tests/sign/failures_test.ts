@@ -16,6 +16,7 @@ import { after, before, describe, it } from "node:test";
 import { main } from "../../lib/cli/mod.ts";
 import { createHttpClient } from "../../lib/net/mod.ts";
 import { encodeBase64Url } from "../../lib/encoding/mod.ts";
+import { embeddedDocument } from "../../lib/trust/mod.ts";
 
 const NOW = new Date();
 
@@ -75,6 +76,9 @@ function signingConfig(fulcio: string, start = "2020-01-01T00:00:00Z"): string {
 
 describe("signing failures", () => {
   const work = mkdtempSync(`${tmpdir()}/sigstore-ts-signfail-`);
+  // The services come from --signing-config; the trusted root is pinned too, so no TUF refresh runs.
+  const trustedRoot = `${work}/trusted_root.json`;
+  writeFileSync(trustedRoot, embeddedDocument("production", "trusted_root.json"));
   const artifact = `${work}/artifact.txt`;
   writeFileSync(artifact, "hello\n");
   const fakes: Fake[] = [];
@@ -107,11 +111,33 @@ describe("signing failures", () => {
     let stderr = "";
     let stdout = "";
     const code = await main(
-      ["sign", "--signing-config", config, "--identity-token", token, ...extra, artifact],
+      [
+        "sign",
+        "--trusted-root",
+        trustedRoot,
+        "--signing-config",
+        config,
+        "--identity-token",
+        token,
+        ...extra,
+        artifact,
+      ],
       { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, now: () => NOW },
       { http: createHttpClient({ timeoutMs, retries: 2, backoffMs: 10 }) },
     );
     return { code, stderr, stdout };
+  }
+
+  /** `sign --trusted-root TRUSTED_ROOT args...` with the default HTTP client. */
+  async function signWith(args: string[]): Promise<{ code: number; stderr: string }> {
+    let stderr = "";
+    const code = await main(["sign", "--trusted-root", trustedRoot, ...args], {
+      stdout: () => {},
+      stderr: (t) => (stderr += t),
+      env: {},
+      now: () => NOW,
+    });
+    return { code, stderr };
   }
 
   function assertCleanFailure(run: { code: number; stderr: string; stdout: string }, pattern: RegExp) {
@@ -180,13 +206,13 @@ describe("signing failures", () => {
   it("a signing config with no valid service is a CONFIG error", async () => {
     const config = `${work}/future_config.json`;
     writeFileSync(config, signingConfig(refusing.url, "2099-01-01T00:00:00Z"));
-    let stderr = "";
-    const code = await main(["sign", "--signing-config", config, "--identity-token", GOOD_TOKEN, artifact], {
-      stdout: () => {},
-      stderr: (t) => (stderr += t),
-      env: {},
-      now: () => NOW,
-    });
+    const { code, stderr } = await signWith([
+      "--signing-config",
+      config,
+      "--identity-token",
+      GOOD_TOKEN,
+      artifact,
+    ]);
     assert.equal(code, 1);
     assert.match(stderr, /^error: Signing config has no Fulcio \(caUrls\) service that is valid now/);
   });
@@ -204,20 +230,13 @@ describe("signing failures", () => {
     const before = refusing.hits;
     const config = `${work}/signing_config.json`;
     writeFileSync(config, signingConfig(refusing.url));
-    let stderr = "";
-    const code = await main([
-      "sign",
+    const { code, stderr } = await signWith([
       "--signing-config",
       config,
       "--identity-token",
       GOOD_TOKEN,
       `${work}/missing.txt`,
-    ], {
-      stdout: () => {},
-      stderr: (t) => (stderr += t),
-      env: {},
-      now: () => NOW,
-    });
+    ]);
     assert.equal(code, 1);
     assert.match(stderr, /Cannot read input .*missing\.txt.*no such file/);
     assert.equal(refusing.hits, before);

@@ -12,7 +12,7 @@ import {
   verifyNewEntry,
 } from "../../lib/sign/rekor_v1.ts";
 import { verifyTlogEntry } from "../../lib/tlog/mod.ts";
-import { noteConformanceSkipped } from "../_support/paths.ts";
+import { conformanceUnavailable } from "../_support/paths.ts";
 import {
   b64,
   BUNDLE_VERIFY,
@@ -154,7 +154,7 @@ describe("encodeRekorV1Request()", () => {
 });
 
 if (BUNDLE_VERIFY === undefined) {
-  noteConformanceSkipped("Rekor v1 round trips");
+  conformanceUnavailable("Rekor v1 round trips");
 } else {
   describe("encodeRekorV1Request() against real Rekor bodies", () => {
     it("sends exactly the body production Rekor logged for happy-path-v0.2", () => {

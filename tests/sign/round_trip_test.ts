@@ -22,6 +22,7 @@ import { decodeIdentityToken, getIdentityToken, identityOf } from "../../lib/oid
 import { createNodeOidcEnvironment } from "../../lib/oidc/node_environment.ts";
 import { verifyBundle } from "../../lib/verify/mod.ts";
 import { type LocalInstance, localInstance, mintToken } from "./_local_instance.ts";
+import { skipTest, testsUnavailable } from "../_support/unavailable.ts";
 
 const EMAIL = "alice@example.com";
 
@@ -44,8 +45,9 @@ function run(cmd: string, args: string[]) {
 
 const instance: LocalInstance | undefined = localInstance();
 if (instance === undefined) {
-  console.log(
-    "SKIPPED tests/sign/round_trip_test.ts: no local Sigstore instance (run `bash scripts/local_sigstore.sh install`, or set LOCAL_SIGSTORE_STATE)",
+  testsUnavailable(
+    "tests/sign/round_trip_test.ts",
+    "no local Sigstore instance (run `bash scripts/local_sigstore.sh install`, or set LOCAL_SIGSTORE_STATE)",
   );
 } else {
   const inst = instance;
@@ -339,7 +341,7 @@ if (instance === undefined) {
   describe("interoperability", () => {
     for (const [label, config] of Object.entries(configs)) {
       it(`sigstore-python verifies our bundle (${label})`, async (t) => {
-        if (!existsSync(python)) return t.skip("sigstore-python not installed");
+        if (!existsSync(python)) return skipTest(t, "sigstore-python not installed");
         const file = `${work}/interop-py-${label.replace(/\W+/g, "-")}.txt`;
         writeFileSync(file, "interop\n");
         assert.equal(
@@ -360,7 +362,7 @@ if (instance === undefined) {
         assert.equal(py.code, 0, py.out);
       });
       it(`we verify a sigstore-python bundle (${label})`, async (t) => {
-        if (!existsSync(python)) return t.skip("sigstore-python not installed");
+        if (!existsSync(python)) return skipTest(t, "sigstore-python not installed");
         const file = `${work}/from-py-${label.replace(/\W+/g, "-")}.txt`;
         writeFileSync(file, "signed by python\n");
         const py = run(python, ["--trust-config", config, "sign", "--identity-token", token, file]);
@@ -369,7 +371,7 @@ if (instance === undefined) {
         assert.equal(ok.code, 0, ok.stderr);
       });
       it(`cosign verifies our bundle (${label})`, async (t) => {
-        if (!existsSync(cosign)) return t.skip("cosign not installed (LOCAL_SIGSTORE_COSIGN=1 install)");
+        if (!existsSync(cosign)) return skipTest(t, "cosign not installed (LOCAL_SIGSTORE_COSIGN=1 install)");
         const file = `${work}/interop-cosign-${label.replace(/\W+/g, "-")}.txt`;
         writeFileSync(file, "for cosign\n");
         assert.equal(
@@ -391,7 +393,7 @@ if (instance === undefined) {
         assert.equal(c.code, 0, c.out);
       });
       it(`we verify a cosign bundle (${label})`, async (t) => {
-        if (!existsSync(cosign)) return t.skip("cosign not installed (LOCAL_SIGSTORE_COSIGN=1 install)");
+        if (!existsSync(cosign)) return skipTest(t, "cosign not installed (LOCAL_SIGSTORE_COSIGN=1 install)");
         const file = `${work}/from-cosign-${label.replace(/\W+/g, "-")}.txt`;
         writeFileSync(file, "signed by cosign\n");
         const sc = label.startsWith("Rekor v2")

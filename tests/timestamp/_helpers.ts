@@ -7,26 +7,13 @@
  */
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { decodeBase64 } from "../../lib/encoding/mod.ts";
 import type { CertificateAuthority } from "../../lib/trust/mod.ts";
 import { parseCertificate } from "../../lib/x509/mod.ts";
+import { CONFORMANCE_DIR } from "../_support/paths.ts";
 
-/** The conformance assets directory: `$CONFORMANCE_DIR` or `../shared/conformance` beside the repo. */
-export const CONFORMANCE_DIR: string = process.env.CONFORMANCE_DIR ??
-  fileURLToPath(new URL("../../../shared/conformance", import.meta.url));
-
-const BUNDLE_VERIFY_DIR = join(CONFORMANCE_DIR, "assets", "bundle-verify");
-
-/** True when the conformance bundles are present; prints a note once when they are not. */
-export const HAVE_CONFORMANCE: boolean = existsSync(BUNDLE_VERIFY_DIR);
-if (!HAVE_CONFORMANCE) {
-  console.log(
-    `note: skipping conformance timestamp tests: ${BUNDLE_VERIFY_DIR} not found (set CONFORMANCE_DIR)`,
-  );
-}
+const BUNDLE_VERIFY_DIR = join(CONFORMANCE_DIR ?? "/nonexistent", "assets", "bundle-verify");
 
 /** What a timestamp test needs from one conformance case. */
 export interface TimestampCase {
@@ -72,7 +59,7 @@ export function authoritiesFromTrustedRoot(trustedRoot: unknown): CertificateAut
 
 /** Names of the `assets/bundle-verify` cases that carry an RFC 3161 timestamp and a trusted root. */
 export function listTimestampCases(): string[] {
-  if (!HAVE_CONFORMANCE) return [];
+  if (CONFORMANCE_DIR === undefined) return [];
   return readdirSync(BUNDLE_VERIFY_DIR).sort().filter((name) => {
     const dir = join(BUNDLE_VERIFY_DIR, name);
     if (!existsSync(join(dir, "trusted_root.json")) || !existsSync(join(dir, "bundle.sigstore.json"))) {

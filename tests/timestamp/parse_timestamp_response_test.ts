@@ -1,13 +1,12 @@
-import { describe, it } from "node:test";
+import { it } from "node:test";
 import assert from "node:assert/strict";
 import { encodeHex } from "../../lib/encoding/mod.ts";
 import { VerificationError } from "../../lib/errors/mod.ts";
 import { parseTimestampResponse } from "../../lib/timestamp/mod.ts";
-import { HAVE_CONFORMANCE, loadCase } from "./_helpers.ts";
+import { loadCase } from "./_helpers.ts";
+import { describeWithConformance } from "../_support/paths.ts";
 
-const skip = HAVE_CONFORMANCE ? false : "conformance assets not found";
-
-describe("parseTimestampResponse()", { skip }, () => {
+describeWithConformance("parseTimestampResponse()", () => {
   it("reads the fields of the Sigstore staging TSA token in rekor2-happy-path", () => {
     const { timestamp, authorities } = loadCase("rekor2-happy-path");
     const r = parseTimestampResponse(timestamp);

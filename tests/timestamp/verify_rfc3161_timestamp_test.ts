@@ -4,9 +4,8 @@ import { encodeDer, TAG } from "../../lib/der/mod.ts";
 import { concatBytes, utf8Encode } from "../../lib/encoding/mod.ts";
 import { type ErrorCode, VerificationError } from "../../lib/errors/mod.ts";
 import { parseTimestampResponse, verifyRfc3161Timestamp } from "../../lib/timestamp/mod.ts";
-import { flipByte, HAVE_CONFORMANCE, listTimestampCases, loadCase } from "./_helpers.ts";
-
-const skip = HAVE_CONFORMANCE ? false : "conformance assets not found";
+import { flipByte, listTimestampCases, loadCase } from "./_helpers.ts";
+import { describeWithConformance } from "../_support/paths.ts";
 
 async function assertRejects(promise: Promise<unknown>, code: ErrorCode, message: RegExp): Promise<void> {
   await assert.rejects(promise, (e: unknown) => {
@@ -18,7 +17,7 @@ async function assertRejects(promise: Promise<unknown>, code: ErrorCode, message
   });
 }
 
-describe("verifyRfc3161Timestamp() on conformance bundles", { skip }, () => {
+describeWithConformance("verifyRfc3161Timestamp() on conformance bundles", () => {
   const accepted: [string, string][] = [
     ["rekor2-happy-path", "2025-06-12T12:02:20.000Z"],
     ["rekor2-timestamp-with-embedded-cert", ""],
@@ -111,7 +110,7 @@ describe("verifyRfc3161Timestamp() on conformance bundles", { skip }, () => {
   });
 });
 
-describe("verifyRfc3161Timestamp() across every conformance bundle with a timestamp", { skip }, () => {
+describeWithConformance("verifyRfc3161Timestamp() across every conformance bundle with a timestamp", () => {
   // Cases whose rejection is the timestamp's own; every other case (including _fail cases that
   // fail for another reason, such as rekor2-timestamp-with-incorrect-time_fail) has a good timestamp.
   const timestampFailures = new Set([
@@ -135,7 +134,7 @@ describe("verifyRfc3161Timestamp() across every conformance bundle with a timest
   }
 });
 
-describe("verifyRfc3161Timestamp() on tampered twins of a good token", { skip }, () => {
+describeWithConformance("verifyRfc3161Timestamp() on tampered twins of a good token", () => {
   it("rejects a flipped byte in the SignerInfo signature", async () => {
     const c = loadCase("rekor2-happy-path");
     const sig = parseTimestampResponse(c.timestamp).signerInfo.signature;

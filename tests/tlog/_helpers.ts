@@ -8,33 +8,26 @@
  */
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parseBundleJson } from "../../lib/bundle/mod.ts";
 import type { Bundle } from "../../lib/bundle/mod.ts";
 import { digest, parsePublicKey } from "../../lib/crypto/mod.ts";
 import type { HashAlgorithm, PublicKey } from "../../lib/crypto/mod.ts";
 import { decodeBase64, decodePem } from "../../lib/encoding/mod.ts";
 import type { TransparencyLogInstance } from "../../lib/trust/mod.ts";
+import { CONFORMANCE_DIR, conformanceUnavailable } from "../_support/paths.ts";
 
-const REPO_ROOT = resolve(fileURLToPath(new URL("../../", import.meta.url)));
-
-/** The conformance directory: `$CONFORMANCE_DIR`, else `../shared/conformance` beside the repo. */
-export function conformanceDir(): string {
-  return process.env.CONFORMANCE_DIR ?? resolve(REPO_ROOT, "../shared/conformance");
-}
-
-/** The `bundle-verify` case directory, or `undefined` (with a printed note) when absent. */
+/**
+ * The `bundle-verify` case directory, or `undefined` when absent, after
+ * registering the stand-in test of {@link conformanceUnavailable} (call it
+ * inside a `describe`).
+ */
 export function bundleVerifyDir(): string | undefined {
-  const dir = join(conformanceDir(), "assets", "bundle-verify");
-  if (!existsSync(dir)) {
-    console.log(
-      `note: conformance assets not found at ${dir}; skipping conformance tests (set CONFORMANCE_DIR)`,
-    );
+  if (CONFORMANCE_DIR === undefined) {
+    conformanceUnavailable("tests on the conformance bundles");
     return undefined;
   }
-  return dir;
+  return join(CONFORMANCE_DIR, "assets", "bundle-verify");
 }
 
 /** Names of all cases in the `bundle-verify` directory. */
@@ -99,7 +92,7 @@ export interface ConformanceCase {
 /** Reads the trusted root tlogs of a case (its own root, else production). */
 export function caseTlogs(dir: string): TransparencyLogInstance[] {
   const own = join(dir, "trusted_root.json");
-  const path = existsSync(own) ? own : join(conformanceDir(), "production", "trusted_root.json");
+  const path = existsSync(own) ? own : join(CONFORMANCE_DIR ?? "", "production", "trusted_root.json");
   return tlogsFromTrustedRoot(JSON.parse(readFileSync(path, "utf8")));
 }
 

@@ -61,10 +61,7 @@ describe("entryType()", () => {
 
 describe("verifyEntryBody()", () => {
   const root = bundleVerifyDir();
-  if (root === undefined) {
-    it("is skipped: conformance assets are absent", { skip: true }, () => {});
-    return;
-  }
+  if (root === undefined) return;
 
   describe("hashedrekord 0.0.1", () => {
     const c = loadCase(root, "happy-path-v0.3");

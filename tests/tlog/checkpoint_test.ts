@@ -257,10 +257,7 @@ describe("verifyCheckpoint() with generated keys", () => {
 
 describe("verifyCheckpoint() with conformance checkpoints", () => {
   const root = bundleVerifyDir();
-  if (root === undefined) {
-    it("is skipped: conformance assets are absent", { skip: true }, () => {});
-    return;
-  }
+  if (root === undefined) return;
   function checkpointOf(name: string): { envelope: string; tlogs: TransparencyLogInstance[] } {
     const bundle = JSON.parse(readFileSync(join(root!, name, "bundle.sigstore.json"), "utf8"));
     return {

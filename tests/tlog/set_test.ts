@@ -111,10 +111,7 @@ describe("verifySignedEntryTimestamp() with a generated key", () => {
 
 describe("verifySignedEntryTimestamp() with conformance bundles", () => {
   const root = bundleVerifyDir();
-  if (root === undefined) {
-    it("is skipped: conformance assets are absent", { skip: true }, () => {});
-    return;
-  }
+  if (root === undefined) return;
 
   it("verifies the SET of happy-path-v0.1", async () => {
     const c = loadCase(root, "happy-path-v0.1");

@@ -86,10 +86,7 @@ const REJECTED: Record<string, ErrorCode> = {
 
 describe("verifyTlogEntry() on the conformance bundles", () => {
   const root = bundleVerifyDir();
-  if (root === undefined) {
-    it("is skipped: conformance assets are absent", { skip: true }, () => {});
-    return;
-  }
+  if (root === undefined) return;
 
   it("knows every case it lists", () => {
     const names = new Set(caseNames(root));

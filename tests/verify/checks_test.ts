@@ -14,11 +14,11 @@ import { preAuthEncoding } from "../../lib/bundle/mod.ts";
 import { decodeBase64, decodePem, encodeBase64 } from "../../lib/encoding/mod.ts";
 import { githubPolicy } from "../../lib/policy/mod.ts";
 import { parsePublicKey } from "../../lib/crypto/mod.ts";
-import { CONFORMANCE_DIR, noteConformanceSkipped } from "../_support/paths.ts";
+import { CONFORMANCE_DIR, conformanceUnavailable } from "../_support/paths.ts";
 import { failure, flipBase64, IDENTITY, ISSUER, type Json, outcome } from "./_helpers.ts";
 
 if (CONFORMANCE_DIR === undefined) {
-  noteConformanceSkipped("tests/verify/checks_test.ts");
+  conformanceUnavailable("tests/verify/checks_test.ts");
 } else {
   const tle = (b: Json) => b.verificationMaterial.tlogEntries[0];
   describe("verifyBundle() each check, alone", () => {

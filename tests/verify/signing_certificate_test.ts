@@ -12,11 +12,11 @@ import { decodeBase64 } from "../../lib/encoding/mod.ts";
 import { parseTrustedRoot } from "../../lib/trust/mod.ts";
 import { verifySigningCertificate } from "../../lib/verify/mod.ts";
 import { parseCertificate } from "../../lib/x509/mod.ts";
-import { CONFORMANCE_DIR, noteConformanceSkipped } from "../_support/paths.ts";
+import { CONFORMANCE_DIR, conformanceUnavailable } from "../_support/paths.ts";
 import { readCaseBundle } from "./_helpers.ts";
 
 if (CONFORMANCE_DIR === undefined) {
-  noteConformanceSkipped("tests/verify/signing_certificate_test.ts");
+  conformanceUnavailable("tests/verify/signing_certificate_test.ts");
 } else {
   describe("verifySigningCertificate()", () => {
     const bundle = readCaseBundle("happy-path-v0.3");

@@ -12,14 +12,14 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { decodeBase64, encodeBase64 } from "../../lib/encoding/mod.ts";
 import { parseCertificate } from "../../lib/x509/mod.ts";
-import { CONFORMANCE_DIR, noteConformanceSkipped } from "../_support/paths.ts";
+import { CONFORMANCE_DIR, conformanceUnavailable } from "../_support/paths.ts";
 import { generateKey, issueCertificate, makeTimestamp } from "../timestamp/_fake_tsa.ts";
 import { type Json, outcome, readCaseBundle } from "./_helpers.ts";
 
 const CASE = "rekor2-happy-path";
 
 if (CONFORMANCE_DIR === undefined) {
-  noteConformanceSkipped("tests/verify/signing_times_test.ts");
+  conformanceUnavailable("tests/verify/signing_times_test.ts");
 } else {
   describe("verifyBundle() checks every verified time", () => {
     let tsaAuthority: Json;

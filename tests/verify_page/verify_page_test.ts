@@ -8,7 +8,7 @@
  * live memory stays far below the file's size. Screenshots are
  * decoded and checked for the result's colours.
  *
- * Without Chromium the tests are skipped with a note, except under CI=true,
+ * Without Chromium the tests are skipped with a note (tests/_support/unavailable.ts), except under CI=true,
  * where they fail.
  *
  * @module
@@ -19,7 +19,6 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
-import process from "node:process";
 import { after, before, describe, it } from "node:test";
 import {
   embeddedTrustedRoot,
@@ -31,6 +30,7 @@ import {
 } from "../../lib/verify/entry.ts";
 import { CHROMIUM, type Chromium, type ChromiumPage, launchChromium } from "../_support/chromium.ts";
 import { REPO_ROOT, TESTDATA } from "../_support/paths.ts";
+import { testsUnavailable } from "../_support/unavailable.ts";
 import { countColor, decodePng, distinctColors } from "../_support/png.ts";
 
 const GENUINE = `${TESTDATA}/genuine`;
@@ -38,9 +38,12 @@ const GREEN: [number, number, number] = [0x1a, 0x7f, 0x37];
 const RED: [number, number, number] = [0xcf, 0x22, 0x2e];
 const MiB = 2 ** 20;
 
-const skip = CHROMIUM === undefined && process.env.CI !== "true";
+const skip = CHROMIUM === undefined;
 if (skip) {
-  console.log("SKIPPED verify.html browser tests: no Chromium (apt-get install chromium, or set CHROMIUM)");
+  testsUnavailable(
+    "dist/verify.html browser tests",
+    "no Chromium (apt-get install chromium, or set CHROMIUM)",
+  );
 }
 
 /** What a person types and picks in the page. */
