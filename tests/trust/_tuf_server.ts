@@ -10,10 +10,10 @@
  */
 
 import { test } from "node:test";
+import { skipTest } from "../_support/unavailable.ts";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import process from "node:process";
 import { REPO_ROOT } from "../_support/paths.ts";
 
 /** A running server. */
@@ -98,12 +98,8 @@ export function sharedTest(
   needs: string | undefined,
   fn: (dir: string) => Promise<void>,
 ): void {
-  test(name, async () => {
-    if (needs === undefined) {
-      if (process.env.CI === "true") throw new Error(`${name}: ../shared is absent (CI=true requires it)`);
-      console.log(`SKIPPED ${name}: ../shared is absent`);
-      return;
-    }
+  test(name, async (t) => {
+    if (needs === undefined) return skipTest(t, `${name}: ../shared is absent`);
     await fn(needs);
   });
 }

@@ -11,10 +11,10 @@
  */
 
 import { test } from "node:test";
+import { skipTest } from "../_support/unavailable.ts";
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import process from "node:process";
 import { embeddedDocument } from "../../lib/trust/mod.ts";
 import { GENUINE_VERIFY_ARGS, REPO_ROOT } from "../_support/paths.ts";
 import { runProcess } from "../_support/process.ts";
@@ -30,13 +30,9 @@ const RUNTIMES: [string, string, string[]][] = [
 ];
 
 for (const [name, command, prefix] of RUNTIMES) {
-  test(`${name} refreshes trust over TUF and verifies online`, async () => {
+  test(`${name} refreshes trust over TUF and verifies online`, async (t) => {
     const built = prefix.length === 0 ? command : prefix[0]!;
-    if (!existsSync(built)) {
-      if (process.env.CI === "true") throw new Error(`${built} is missing: run npm run build first`);
-      console.log(`SKIPPED ${name}: ${built} is missing (npm run build)`);
-      return;
-    }
+    if (!existsSync(built)) return skipTest(t, `${built} is missing (npm run build)`);
     const trustedRoot = new TextEncoder().encode(embeddedDocument("production", "trusted_root.json"));
     const repo = createTestRepository(new Date(), new Map([["trusted_root.json", trustedRoot]]));
     const server = await serveFiles(repo.files);
