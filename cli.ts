@@ -2,7 +2,9 @@
 /**
  * The `sigstore-ts` command line. Run as the main module it hands argv and
  * the process's I/O to {@linkcode main} and exits with its status; imported,
- * it only exports `main`, which takes its I/O as an argument.
+ * it only exports `main`, which takes its I/O as an argument. Started as a
+ * `verify --jobs` worker thread (this same file, so that the bundle and the
+ * standalone executable carry the worker), it serves verification instead.
  *
  * Each command needs only the permissions its job needs (the README lists
  * them); an offline verification reads its inputs and nothing else:
@@ -31,6 +33,7 @@
  */
 
 import { main } from "./lib/cli/mod.ts";
+import { isVerifyWorker, serveVerifyWorker } from "./lib/cli/verify_worker.ts";
 
 export { main };
 export type { CliIo, SignDependencies } from "./lib/cli/mod.ts";
@@ -137,13 +140,16 @@ function isMainModule(): boolean {
   }
 }
 
-if (isMainModule()) {
+if (isVerifyWorker()) {
+  serveVerifyWorker();
+} else if (isMainModule()) {
   main(deno !== undefined ? deno.args : nodeProcess!.argv.slice(2), {
     stdout: outputWriter(1),
     stderr: outputWriter(2),
     env: processEnv(),
     now: () => new Date(),
     stdin: () => deno !== undefined ? deno.stdin.readable : nodeProcess!.stdin,
+    workerEntry: import.meta.url,
   }).then((code) => {
     if (deno !== undefined) deno.exitCode = code;
     else nodeProcess!.exitCode = code;

@@ -222,6 +222,85 @@ export { githubPolicy } from "./lib/policy/mod.ts";
 export { verifyIdentityPolicy } from "./lib/policy/mod.ts";
 
 /**
+ * Checks a certificate against a list of accepted signers; it passes when
+ * any one accepts it, and returns that signer's index.
+ *
+ * @throws {PolicyError} When the list is empty, a policy is malformed, or none accepts the certificate.
+ *
+ * @example
+ * ```ts ignore
+ * import { verifyAnyIdentityPolicy } from "./mod.ts";
+ * const issuer = "https://accounts.google.com";
+ * verifyAnyIdentityPolicy(cert, [
+ *   { subject: { exact: "alice@example.com" }, issuer, extensions: [] },
+ *   { subject: { exact: "bob@example.com" }, issuer, extensions: [] },
+ * ]);
+ * ```
+ */
+export { verifyAnyIdentityPolicy } from "./lib/policy/mod.ts";
+
+/**
+ * Validates a verification policy document (version 1, the format of the
+ * CLI's `--policy FILE`; JSON Schema: `lib/policy/policy.schema.json`):
+ * unknown keys, wrong types, empty strings, out-of-range thresholds and bad
+ * patterns are a `ParseError` (`POLICY_PARSE`) naming the JSON path.
+ *
+ * @throws {ParseError} `POLICY_PARSE`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { validateVerificationPolicy } from "./mod.ts";
+ * assert.throws(
+ *   () => validateVerificationPolicy({ version: 1, signers: [{ identity: "a@example.com", issuer: "https://accounts.google.com", claims: { branch: "main" } }] }),
+ *   /signers\[0\]\.claims\.branch: unknown key/,
+ * );
+ * ```
+ */
+export { validateVerificationPolicy } from "./lib/policy/mod.ts";
+
+/**
+ * The Fulcio claims a policy signer may require, by name, each the OID of
+ * the certificate extension it is read from.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { POLICY_CLAIMS } from "./mod.ts";
+ * assert.equal(POLICY_CLAIMS.runnerEnvironment, "1.3.6.1.4.1.57264.1.11");
+ * ```
+ */
+export { POLICY_CLAIMS } from "./lib/policy/mod.ts";
+
+/**
+ * The `verifyBundle` options a verification policy document stands for:
+ * any of its signers, its predicate types and its thresholds. CLI
+ * (`--policy FILE`) and library use this same function.
+ *
+ * @throws {ParseError} `POLICY_PARSE` when the document is not a valid policy.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { embeddedTrustedRoot, parseBundleJson, policyVerifyOptions, verifyBundle } from "./mod.ts";
+ * const dir = new URL("./testdata/genuine/java2-dsse-prod/", import.meta.url);
+ * const bundle = parseBundleJson(await Deno.readTextFile(new URL("bundle.sigstore.json", dir)));
+ * const artifact = { kind: "bytes" as const, bytes: await Deno.readFile(new URL("artifact", dir)) };
+ * const options = policyVerifyOptions({
+ *   version: 1,
+ *   signers: [{
+ *     identityRegex: "https://github\\.com/loosebazooka/aa-test/\\.github/workflows/[^/@]+@refs/heads/main",
+ *     issuer: "https://token.actions.githubusercontent.com",
+ *   }],
+ *   predicateTypes: ["https://slsa.dev/provenance/v1"],
+ * });
+ * const result = await verifyBundle(bundle, artifact, { trustedRoot: embeddedTrustedRoot("production"), ...options });
+ * assert.equal(result.content.kind, "dsseEnvelope");
+ * ```
+ */
+export { policyVerifyOptions } from "./lib/verify/mod.ts";
+
+/**
  * Error classes; every error has a stable `code`.
  *
  * @example
@@ -295,11 +374,16 @@ export type {
   ExtensionRequirement,
   GitHubPolicyOptions,
   IdentityPolicy,
+  PolicyClaim,
+  PolicySigner,
+  PolicyThresholds,
   SanMatcher,
+  VerificationPolicy,
 } from "./lib/policy/mod.ts";
 export type {
   ArtifactInput,
   ArtifactStreamOptions,
+  PolicyVerifyOptions,
   SignerPolicy,
   VerificationResult,
   VerifiedTime,

@@ -24,6 +24,7 @@ import {
   ATTEST_OUTPUT_FLAGS,
   COMMON_FLAGS,
   FIX_BUNDLE_FLAGS,
+  GH_ATTESTATION_FLAGS,
   GITHUB_FLAGS,
   group,
   IDENTITY_FLAGS,
@@ -54,7 +55,14 @@ const INPUTS = {
   missing: "Nothing to verify: give one or more files, sha256: digests or - for stdin",
 } as const;
 
-const GITHUB_CLAIMS = ["--trigger", "--sha", "--name", "--repository", "--ref"];
+const GITHUB_CLAIMS = [
+  "--trigger",
+  "--sha",
+  "--name",
+  "--repository",
+  "--ref",
+  ...GH_ATTESTATION_FLAGS.flags.map((f) => `--${f.name}`),
+];
 
 /** The flags of a sign-like command, as the signing handler reads them. */
 function signFlags(
@@ -69,18 +77,33 @@ async function runSignCommand(invocation: Invocation, kind: "sign" | "attest", f
   return await runSign(kind, flags, invocation.args.positionals, invocation.io, invocation.deps);
 }
 
-/** A value that came from an environment variable is dropped when `--key` replaces identity checks. */
-function unlessKey({ args }: Invocation, name: string): string | undefined {
-  if (args.values.key !== undefined && args.fromEnv.has(name)) return undefined;
-  return args.values[name] as string | undefined;
+/** True when `--key` or `--policy` replaces the identity flags. */
+function replacesIdentity({ args }: Invocation): boolean {
+  return args.values.key !== undefined || args.values.policy !== undefined;
+}
+
+/** A value that came from an environment variable is dropped when `--key` or `--policy` replaces identity checks. */
+function unlessReplaced(inv: Invocation, name: string): string | undefined {
+  if (replacesIdentity(inv) && inv.args.fromEnv.has(name)) return undefined;
+  return inv.args.values[name] as string | undefined;
+}
+
+/** Every `--cert-identity` (or the conformance spelling's one), env default included unless replaced. */
+function identities(inv: Invocation, identityFlag: string): readonly string[] | undefined {
+  const first = unlessReplaced(inv, identityFlag);
+  if (first === undefined) return undefined;
+  // Flags win over the environment: a SAN pinned on the command line drops SIGSTORE_CERT_IDENTITY.
+  const pinned = ["cert-identity-regex", "signer-repo", "signer-workflow"].some((f) => inv.args.given.has(f));
+  if (pinned && inv.args.fromEnv.has(identityFlag)) return undefined;
+  return inv.args.lists.get(identityFlag) ?? [first];
 }
 
 /** `verify identity` and `verify-bundle`, which spell the identity flags differently. */
 function runVerifyIdentity(inv: Invocation, identityFlag: string, issuerFlag: string): Promise<number> {
   const flags: VerifyFlags = {
     ...inv.args.values,
-    "cert-identity": unlessKey(inv, identityFlag),
-    "cert-oidc-issuer": unlessKey(inv, issuerFlag),
+    identities: identities(inv, identityFlag),
+    "cert-oidc-issuer": unlessReplaced(inv, issuerFlag),
   };
   return runVerify("identity", flags, inv.args.positionals, inv.io, inv.deps);
 }
@@ -161,16 +184,32 @@ const verifyGithub: CommandSpec = {
   name: "github",
   summary: "verify inputs signed by a GitHub Actions workflow",
   description:
-    "Always requires the issuer https://token.actions.githubusercontent.com; needs --cert-identity\n" +
-    "or --repository, and checks every claim given.",
-  groups: [GITHUB_FLAGS, VERIFY_INPUT_FLAGS, VERIFY_OUTPUT_FLAGS, TRUST_FLAGS, COMMON_FLAGS],
+    "Always requires the issuer https://token.actions.githubusercontent.com; needs --cert-identity,\n" +
+    "--cert-identity-regex, --repository, --owner, --repo, --signer-repo or --signer-workflow, and checks\n" +
+    "every claim given. --bundle also takes the JSON Lines file of gh attestation download (NAME.jsonl):\n" +
+    "the lines for this artifact are verified and the file passes when one does.",
+  groups: [
+    GITHUB_FLAGS,
+    GH_ATTESTATION_FLAGS,
+    VERIFY_INPUT_FLAGS,
+    VERIFY_OUTPUT_FLAGS,
+    TRUST_FLAGS,
+    COMMON_FLAGS,
+  ],
   positionals: INPUTS,
   refuse: {
     "--cert-oidc-issuer":
       "verify github always checks the GitHub Actions issuer; --cert-oidc-issuer is not accepted",
     "--key": "verify github checks a workflow identity; use verify identity --key for a managed key",
   },
-  run: (inv) => runVerify("github", inv.args.values as VerifyFlags, inv.args.positionals, inv.io, inv.deps),
+  run: (inv) =>
+    runVerify(
+      "github",
+      { ...inv.args.values, identities: identities(inv, "cert-identity") } as VerifyFlags,
+      inv.args.positionals,
+      inv.io,
+      inv.deps,
+    ),
 };
 
 const verifyBundle: CommandSpec = {

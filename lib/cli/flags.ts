@@ -45,6 +45,8 @@ export interface FlagSpec {
   readonly env?: string;
   /** True when an empty value is meaningful (a `text` flag only). */
   readonly allowEmpty?: boolean;
+  /** True when the flag may be given more than once; every value is kept, in order. */
+  readonly repeatable?: boolean;
   /** One line of help. */
   readonly help: string;
 }
@@ -327,7 +329,39 @@ export const CERT_IDENTITY = flag({
   kind: "text",
   metavar: "ID",
   env: "SIGSTORE_CERT_IDENTITY",
-  help: "the identity the certificate must name (its SAN), matched exactly",
+  repeatable: true,
+  help:
+    "the identity the certificate must name (its SAN), matched exactly; repeat it to accept any of several",
+});
+/** `--cert-identity-regex REGEX`. */
+export const CERT_IDENTITY_REGEX = flag({
+  name: "cert-identity-regex",
+  kind: "text",
+  metavar: "REGEX",
+  help: "a pattern the whole SAN must match (always anchored: ^(?:REGEX)$)",
+});
+/** `--cert-oidc-issuer-regex REGEX`. */
+export const CERT_OIDC_ISSUER_REGEX = flag({
+  name: "cert-oidc-issuer-regex",
+  kind: "text",
+  metavar: "REGEX",
+  help: "a pattern the whole OIDC issuer must match (always anchored: ^(?:REGEX)$)",
+});
+/** `--policy FILE`. */
+export const POLICY = flag({
+  name: "policy",
+  kind: "file",
+  metavar: "FILE",
+  help:
+    "a verification policy (JSON, version 1; schema: lib/policy/policy.schema.json) instead of identity flags",
+});
+/** `--jobs N`. */
+export const JOBS = flag({
+  name: "jobs",
+  kind: "text",
+  metavar: "N",
+  help:
+    "verify up to N inputs at once in worker threads (N or auto for one per core; default 1; output in input order)",
 });
 /** `--cert-oidc-issuer URL`. */
 export const CERT_OIDC_ISSUER = flag({
@@ -352,11 +386,19 @@ export const JSON_OUTPUT = flag({
 });
 
 /** The identity checks of `verify identity`. */
-export const IDENTITY_FLAGS: FlagGroup = group("Signer", [CERT_IDENTITY, CERT_OIDC_ISSUER, KEY]);
+export const IDENTITY_FLAGS: FlagGroup = group("Signer", [
+  CERT_IDENTITY,
+  CERT_IDENTITY_REGEX,
+  CERT_OIDC_ISSUER,
+  CERT_OIDC_ISSUER_REGEX,
+  KEY,
+  POLICY,
+]);
 
 /** The GitHub Actions claims of `verify github`. */
 export const GITHUB_FLAGS: FlagGroup = group("Signer (GitHub Actions)", [
   CERT_IDENTITY,
+  CERT_IDENTITY_REGEX,
   flag({
     name: "trigger",
     kind: "text",
@@ -394,8 +436,56 @@ export const GITHUB_FLAGS: FlagGroup = group("Signer (GitHub Actions)", [
   }),
 ]);
 
+/** The SLSA provenance v1 predicate type, gh's default `--predicate-type`. */
+export const SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
+
+/** The claims of `gh attestation verify`, accepted by `verify github`. */
+export const GH_ATTESTATION_FLAGS: FlagGroup = group(
+  "GitHub artifact attestations (as gh attestation verify)",
+  [
+    flag({
+      name: "owner",
+      kind: "text",
+      metavar: "OWNER",
+      help: "the source repository's owner (and, by default, the SAN's)",
+    }),
+    flag({
+      name: "repo",
+      kind: "text",
+      metavar: "OWNER/REPO",
+      help: "the source repository (and, by default, the SAN's)",
+    }),
+    flag({
+      name: "signer-repo",
+      kind: "text",
+      metavar: "OWNER/REPO",
+      help: "the repository of the (reusable) workflow that signed",
+    }),
+    flag({
+      name: "signer-workflow",
+      kind: "text",
+      metavar: "[HOST/]OWNER/REPO/PATH",
+      help: "the workflow that signed, at any ref",
+    }),
+    flag({ name: "signer-digest", kind: "text", metavar: "SHA", help: "the signing workflow's commit" }),
+    flag({ name: "source-ref", kind: "text", metavar: "REF", help: "the source repository ref" }),
+    flag({ name: "source-digest", kind: "text", metavar: "SHA", help: "the source repository commit" }),
+    flag({
+      name: "deny-self-hosted-runners",
+      kind: "boolean",
+      help: "refuse attestations made on self-hosted runners",
+    }),
+    flag({
+      name: "predicate-type",
+      kind: "text",
+      metavar: "URI",
+      help: `the predicate type to accept (default with --owner or --repo: ${SLSA_PROVENANCE_V1})`,
+    }),
+  ],
+);
+
 /** How verification results are shown. */
-export const VERIFY_OUTPUT_FLAGS: FlagGroup = group("Output", [JSON_OUTPUT]);
+export const VERIFY_OUTPUT_FLAGS: FlagGroup = group("Output", [JSON_OUTPUT, JOBS]);
 
 // ---------------------------------------------------------------- conformance aliases
 

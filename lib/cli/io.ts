@@ -17,6 +17,12 @@ export interface CliIo {
   readonly now: () => Date;
   /** Standard input as a stream of chunks, for the artifact `-`; absent when there is none. */
   readonly stdin?: () => AsyncIterable<Uint8Array>;
+  /**
+   * The module a `--jobs` worker thread runs: the executable's own entry
+   * (`cli.ts`, or the bundle it was built into), which serves verification
+   * when started as a worker. Default: `lib/cli/verify_worker_main.ts`.
+   */
+  readonly workerEntry?: string | URL;
 }
 
 /** Exit codes: 0 success, 1 a verification or signing failure, 2 a usage error. */

@@ -40,6 +40,8 @@ export interface ParsedArgs {
   readonly fromEnv: ReadonlySet<string>;
   /** The positional arguments. */
   readonly positionals: readonly string[];
+  /** Every value of each repeatable flag, in order (`values` holds the first). */
+  readonly lists: ReadonlyMap<string, readonly string[]>;
 }
 
 /** What `parseCommandArgs` needs to know. */
@@ -115,12 +117,19 @@ export function parseCommandArgs(args: readonly string[], ctx: ParseContext): Pa
   const parsed = tokenize(args, ctx);
   const values: Record<string, string | boolean | undefined> = {};
   const given = new Set<string>();
-  for (const { spec, value } of parsed.options) {
-    if (given.has(spec.name) && spec.kind !== "boolean") {
+  const lists = new Map<string, string[]>();
+  for (const { spec, value: raw } of parsed.options) {
+    if (given.has(spec.name) && spec.kind !== "boolean" && spec.repeatable !== true) {
       throw new UsageError(`--${spec.name} is given twice; give it once`);
     }
     given.add(spec.name);
-    values[spec.name] = spec.kind === "boolean" ? true : checkValue(spec, value ?? "", `--${spec.name}`);
+    if (spec.kind === "boolean") {
+      values[spec.name] = true;
+      continue;
+    }
+    const value = checkValue(spec, raw ?? "", `--${spec.name}`);
+    if (spec.repeatable === true) lists.set(spec.name, [...(lists.get(spec.name) ?? []), value]);
+    values[spec.name] ??= value;
   }
   const fromEnv = new Set<string>();
   for (const spec of ctx.flags) {
@@ -128,9 +137,10 @@ export function parseCommandArgs(args: readonly string[], ctx: ParseContext): Pa
     const value = ctx.env[spec.env];
     if (value === undefined || value === "") continue; // an empty variable counts as unset
     values[spec.name] = checkValue(spec, value, spec.env);
+    if (spec.repeatable === true) lists.set(spec.name, [value]);
     fromEnv.add(spec.name);
   }
-  return { values, given, fromEnv, positionals: parsed.positionals };
+  return { values, given, fromEnv, positionals: parsed.positionals, lists };
 }
 
 /**

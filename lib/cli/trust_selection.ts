@@ -59,6 +59,8 @@ export interface TrustFlags {
 export interface SelectedTrust {
   /** The parsed trusted root */
   readonly trustedRoot: TrustedRoot;
+  /** The trusted root's JSON text, for `verify --jobs` workers to parse the very same root */
+  readonly trustedRootJson: string;
   /** The signing config (the Rekor v2 one when `rekorV2`); `undefined` when the source has none */
   signingConfig(rekorV2: boolean): SigningConfig | undefined;
   /** Where it came from and how old it is */
@@ -129,6 +131,7 @@ function refreshFailure(
 function tufSelected(trust: TufTrust): SelectedTrust {
   return {
     trustedRoot: parseTrustedRootJson(trust.trustedRootJson),
+    trustedRootJson: trust.trustedRootJson,
     signingConfig(rekorV2) {
       const text = rekorV2 ? trust.signingConfigRekorV2Json : trust.signingConfigJson;
       return text === undefined ? undefined : parseSigningConfigJson(text);
@@ -207,12 +210,21 @@ export async function selectTrust(flags: TrustFlags, io: CliIo): Promise<Selecte
   const now = io.now();
   let selected: SelectedTrust;
   if (flags["trusted-root"] !== undefined) {
-    const trustedRoot = parseTrustedRootJson(readDocument(flags["trusted-root"], "trusted root"));
-    selected = { trustedRoot, signingConfig: () => undefined, info: fileInfo(flags["trusted-root"]) };
+    const trustedRootJson = readDocument(flags["trusted-root"], "trusted root");
+    const trustedRoot = parseTrustedRootJson(trustedRootJson);
+    selected = {
+      trustedRoot,
+      trustedRootJson,
+      signingConfig: () => undefined,
+      info: fileInfo(flags["trusted-root"]),
+    };
   } else if (flags["trust-config"] !== undefined) {
-    const config = parseClientTrustConfigJson(readDocument(flags["trust-config"], "trust config"));
+    const text = readDocument(flags["trust-config"], "trust config");
+    const config = parseClientTrustConfigJson(text);
     selected = {
       trustedRoot: config.trustedRoot,
+      // Parsed above, so the JSON and its trustedRoot member are known to be well-formed.
+      trustedRootJson: JSON.stringify((JSON.parse(text) as { trustedRoot: unknown }).trustedRoot),
       signingConfig: () => config.signingConfig,
       info: fileInfo(flags["trust-config"]),
     };

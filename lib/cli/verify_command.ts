@@ -12,10 +12,10 @@
  */
 
 import { type Bundle, parseBundleJson } from "../bundle/mod.ts";
-import { decodeHex, decodePem } from "../encoding/mod.ts";
+import { IN_TOTO_PAYLOAD_TYPE } from "../attest/mod.ts";
+import { decodeHex, utf8Decode } from "../encoding/mod.ts";
 import { HASH_LENGTH, type HashAlgorithm, parsePublicKey, type PublicKey } from "../crypto/mod.ts";
-import { ParseError, SigstoreError } from "../errors/mod.ts";
-import { githubPolicy, type IdentityPolicy } from "../policy/mod.ts";
+import { SigstoreError } from "../errors/mod.ts";
 import { parseCertificate } from "../x509/mod.ts";
 import {
   type ArtifactInput,
@@ -24,31 +24,33 @@ import {
   type VerificationResult,
   verifyBundle,
 } from "../verify/mod.ts";
-import { type TrustedRoot, trustInfoJson } from "../trust/mod.ts";
+import { parseTrustedRootJson, type TrustedRoot, trustInfoJson } from "../trust/mod.ts";
 import { isFile, type ReadArtifact, readArtifactFile, readArtifactStream, readDocument } from "./files.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
 import { describeFailure } from "./report.ts";
+import { availableCores } from "./verify_pool_size.ts";
 import { oneLine, quote } from "./safe_text.ts";
 import type { SignDependencies } from "./sign_command.ts";
 import { checkRekorSource, type SelectedTrust, selectTrust, type TrustFlags } from "./trust_selection.ts";
+import { isJsonLines, type LineOutcome, parseBundleLines, verifyBundleLines } from "./json_lines.ts";
+import {
+  type CheckFlags,
+  githubChecks,
+  identityChecks,
+  type VerifyChecks,
+  withPolicyTrustAge,
+} from "./verify_checks.ts";
 
 /** What detached verification is called in messages. */
 export const DETACHED = "Detached verification (--certificate and --signature)";
 
-/** Flags of the verify commands (after env defaults). */
-export interface VerifyFlags extends TrustFlags {
+/** Flags of the verify commands (after env defaults); the signer checks' are {@linkcode CheckFlags}. */
+export interface VerifyFlags extends CheckFlags, TrustFlags {
   readonly bundle?: string | undefined;
   readonly certificate?: string | undefined;
   readonly signature?: string | undefined;
-  readonly key?: string | undefined;
-  readonly "cert-identity"?: string | undefined;
-  readonly "cert-oidc-issuer"?: string | undefined;
-  readonly trigger?: string | undefined;
-  readonly sha?: string | undefined;
-  readonly name?: string | undefined;
-  readonly repository?: string | undefined;
-  readonly ref?: string | undefined;
   readonly json?: boolean | undefined;
+  readonly jobs?: string | undefined;
 }
 
 const DIGEST_INPUT = /^(sha256|sha384|sha512):(.*)$/;
@@ -85,48 +87,6 @@ function parseInput(arg: string): Input {
     return { kind: "digest", label: arg, algorithm, digest };
   }
   return { kind: "path", label: arg, path: arg };
-}
-
-/** Builds the signer policy from flags. */
-function signerPolicy(command: "identity" | "github", flags: VerifyFlags): SignerPolicy {
-  if (flags.key !== undefined) {
-    if (flags["cert-identity"] !== undefined || flags["cert-oidc-issuer"] !== undefined) {
-      throw new UsageError("--key cannot be combined with identity checks");
-    }
-    const text = readDocument(flags.key, "public key");
-    const block = decodePem(text)?.find((b) => b.label === "PUBLIC KEY");
-    if (block === undefined) {
-      throw new ParseError(
-        "KEY_PARSE",
-        `Public key file ${quote(flags.key)} is not a PEM "PUBLIC KEY" (no such block, or bad base64)`,
-      );
-    }
-    return { kind: "key", key: parsePublicKey(block.der) };
-  }
-  let policy: IdentityPolicy;
-  if (command === "github") {
-    if (flags["cert-identity"] === undefined && flags.repository === undefined) {
-      throw new UsageError("verify github needs --cert-identity or --repository");
-    }
-    policy = githubPolicy({
-      identity: flags["cert-identity"],
-      trigger: flags.trigger,
-      sha: flags.sha,
-      name: flags.name,
-      repository: flags.repository,
-      ref: flags.ref,
-    });
-  } else {
-    const identity = flags["cert-identity"];
-    const issuer = flags["cert-oidc-issuer"];
-    if (identity === undefined || issuer === undefined) {
-      throw new UsageError(
-        "verify identity needs --cert-identity and --cert-oidc-issuer (or --key for a managed key)",
-      );
-    }
-    policy = { subject: { exact: identity }, issuer, extensions: [] };
-  }
-  return { kind: "identity", policy };
 }
 
 function defaultBundlePath(path: string): string {
@@ -233,8 +193,10 @@ async function readInput(
 /** What verifying one input needs besides the input itself. */
 export interface VerifyContext {
   readonly signer: SignerPolicy;
-  /** The trust in use (its signing config names the instance's Rekor) */
+  /** The trust in use (its signing config names the instance's Rekor; a worker's has none) */
   readonly trust: SelectedTrust;
+  /** Who may sign, predicate types and thresholds, from the flags or `--policy`. */
+  readonly checks: VerifyChecks;
   readonly trustedRoot: TrustedRoot;
   readonly now: Date;
   readonly flags: VerifyFlags;
@@ -242,31 +204,177 @@ export interface VerifyContext {
   readonly deps: SignDependencies;
 }
 
-async function verifyOne(
-  input: Input,
-  materials: Materials,
+/**
+ * ECDSA keys (every Fulcio certificate) and DSSE envelopes verify from
+ * digests, in flat memory; an RSA or Ed25519 message signature is checked
+ * over the whole message.
+ */
+function needsBytes(bundle: Bundle, key: PublicKey | undefined): boolean {
+  return bundle.content.kind === "messageSignature" && key !== undefined && key.kind !== "ecdsa";
+}
+
+/** One verified input: its result, the bundle, and for a JSON Lines file the line that verified. */
+export interface Verified {
+  readonly result: VerificationResult;
+  readonly bundle: Bundle;
+  readonly jsonLines?: { readonly line: number; readonly lines: readonly LineOutcome[] };
+}
+
+function verifyWith(
+  bundle: Bundle,
+  artifact: ArtifactInput,
   ctx: VerifyContext,
 ): Promise<VerificationResult> {
+  return verifyBundle(bundle, artifact, { ...ctx.checks, trustedRoot: ctx.trustedRoot, now: ctx.now });
+}
+
+async function verifyOne(input: Input, materials: Materials, ctx: VerifyContext): Promise<Verified> {
   if (materials.kind === "detached") {
     const { detachedBundle } = await import("./detached.ts");
     const { bundle, artifact } = await detachedBundle(input, materials, ctx, readInput);
-    return await verifyBundle(bundle, artifact, {
-      trustedRoot: ctx.trustedRoot,
-      signer: ctx.signer,
-      now: ctx.now,
-    });
+    return { result: await verifyWith(bundle, artifact, ctx), bundle };
+  }
+  if (isJsonLines(materials.bundle)) {
+    const lines = parseBundleLines(readDocument(materials.bundle, "bundle"), materials.bundle);
+    const keys = lines.map(({ bundle }) => ({ bundle, key: signingKey(bundle, ctx.signer) }));
+    const algorithms = new Set(keys.flatMap(({ bundle, key }) => requiredDigestAlgorithms(bundle, key)));
+    const whole = keys.some(({ bundle, key }) => needsBytes(bundle, key));
+    const artifact = await readInput(input, [...algorithms], ctx.io, whole);
+    const found = await verifyBundleLines(
+      lines,
+      materials.bundle,
+      artifact,
+      ctx.checks.predicateTypes,
+      (bundle) => verifyWith(bundle, artifact, ctx),
+    );
+    return {
+      result: found.result,
+      bundle: found.bundle,
+      jsonLines: { line: found.line, lines: found.lines },
+    };
   }
   const bundle = parseBundleJson(readDocument(materials.bundle, "bundle"));
   const key = signingKey(bundle, ctx.signer);
-  // ECDSA keys (every Fulcio certificate) and DSSE envelopes verify from digests, in flat memory;
-  // an RSA or Ed25519 message signature is checked over the whole message.
-  const needsBytes = bundle.content.kind === "messageSignature" && key !== undefined && key.kind !== "ecdsa";
-  const artifact = await readInput(input, requiredDigestAlgorithms(bundle, key), ctx.io, needsBytes);
-  return await verifyBundle(bundle, artifact, {
-    trustedRoot: ctx.trustedRoot,
-    signer: ctx.signer,
-    now: ctx.now,
-  });
+  const artifact = await readInput(
+    input,
+    requiredDigestAlgorithms(bundle, key),
+    ctx.io,
+    needsBytes(bundle, key),
+  );
+  return { result: await verifyWith(bundle, artifact, ctx), bundle };
+}
+
+/** The signed in-toto statement of a verified DSSE bundle, as JSON, for `--json`. */
+function signedStatement(bundle: Bundle): unknown {
+  const content = bundle.content;
+  if (content.kind !== "dsseEnvelope" || content.payloadType !== IN_TOTO_PAYLOAD_TYPE) return undefined;
+  const text = utf8Decode(content.payload);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const CLAIM_LABELS: readonly [string, string][] = [
+  ["sourceRepositoryUri", "repository"],
+  ["sourceRepositoryRef", "ref"],
+  ["sourceRepositoryDigest", "commit"],
+  ["buildSignerUri", "signer workflow"],
+  ["buildTrigger", "trigger"],
+  ["runnerEnvironment", "runner"],
+];
+
+/** The line of a JSON Lines file that verified and the signer's claims, for the report. */
+function describeMatch(verified: Verified, bundlePath: string): string {
+  if (verified.jsonLines === undefined) return "";
+  const ext = verified.result.signer.kind === "certificate" ? verified.result.signer.extensions : {};
+  const claims = CLAIM_LABELS.filter(([k]) => ext[k] !== undefined).map(([k, label]) =>
+    `${label} ${oneLine(ext[k]!)}`
+  );
+  return `  matched ${oneLine(bundlePath)} line ${verified.jsonLines.line}${
+    claims.length === 0 ? "" : `: ${claims.join(", ")}`
+  }\n`;
+}
+
+/** Runs a verify command; returns the exit code. */
+/** What one input produced: its report lines, its `--json` entry, and whether it verified. */
+export interface InputReport {
+  readonly stderr: string;
+  readonly entry: unknown;
+  readonly ok: boolean;
+}
+
+/** Verifies one input and renders its report; only a `SigstoreError` counts as a failed input. */
+export async function verifyAndReport(
+  input: Input,
+  materials: Materials,
+  ctx: VerifyContext,
+): Promise<InputReport> {
+  const label = oneLine(input.label);
+  const where = materials.kind === "bundle"
+    ? { bundle: materials.bundle }
+    : { certificate: materials.certificate, signature: materials.signature };
+  try {
+    const verified = await verifyOne(input, materials, ctx);
+    const statement = signedStatement(verified.bundle);
+    return {
+      ok: true,
+      stderr: `OK: ${label}\n${materials.kind === "bundle" ? describeMatch(verified, materials.bundle) : ""}`,
+      entry: {
+        input: input.label,
+        ...where,
+        ...(verified.jsonLines === undefined
+          ? {}
+          : { line: verified.jsonLines.line, lines: verified.jsonLines.lines }),
+        verified: true,
+        result: verified.result,
+        ...(statement === undefined ? {} : { statement }),
+      },
+    };
+  } catch (e) {
+    if (!(e instanceof SigstoreError)) throw e;
+    return {
+      ok: false,
+      stderr: describeFailure(`FAIL: ${label}`, e, ctx.flags.verbose === true),
+      entry: {
+        input: input.label,
+        ...where,
+        verified: false,
+        error: { name: e.name, code: e.code, message: e.message },
+      },
+    };
+  }
+}
+
+/** The verify command's signer checks, from the flags or `--policy`; read before any trust is selected. */
+export function verifyChecks(command: "identity" | "github", flags: VerifyFlags): VerifyChecks {
+  return command === "github" ? githubChecks(flags) : identityChecks(flags);
+}
+
+/**
+ * The trust of a `--jobs` worker: the main thread's trusted root (the same
+ * JSON, parsed again) and trust information; no signing config (workers
+ * verify bundles only).
+ */
+export function workerTrust(trustedRootJson: string, info: SelectedTrust["info"]): SelectedTrust {
+  return {
+    trustedRoot: parseTrustedRootJson(trustedRootJson),
+    trustedRootJson,
+    signingConfig: () => undefined,
+    info,
+  };
+}
+
+/** `--jobs N` (a whole number from 1 to 256), or `auto` for every core. */
+function parseJobs(value: string | undefined): number {
+  if (value === undefined) return 1;
+  if (value === "auto") return availableCores();
+  if (!/^[1-9][0-9]{0,2}$/.test(value) || Number(value) > 256) {
+    throw new UsageError(`--jobs must be a whole number from 1 to 256, or auto, not ${quote(value, 40)}`);
+  }
+  return Number(value);
 }
 
 /** Runs a verify command; returns the exit code. */
@@ -277,37 +385,44 @@ export async function runVerify(
   io: CliIo,
   deps: SignDependencies = {},
 ): Promise<number> {
+  const jobs = parseJobs(flags.jobs);
   const inputs = positionals.map(parseInput);
   const plans = planMaterials(inputs, flags);
-  const signer = signerPolicy(command, flags);
+  const checks = verifyChecks(command, flags);
   // Every usage error is reported above, before the trust refresh may touch the network.
-  const trust = await selectTrust(flags, io);
+  const trust = await selectTrust(withPolicyTrustAge(flags, checks), io);
   const now = io.now();
-  const ctx: VerifyContext = { signer, trust, trustedRoot: trust.trustedRoot, now, flags, io, deps };
+  const ctx: VerifyContext = {
+    signer: checks.signer,
+    checks,
+    trust,
+    trustedRoot: trust.trustedRoot,
+    now,
+    flags,
+    io,
+    deps,
+  };
   const results: unknown[] = [];
   let failed = 0;
-  for (let i = 0; i < inputs.length; i++) {
-    const input = inputs[i]!;
-    const materials = plans[i]!;
-    const label = oneLine(input.label);
-    const where = materials.kind === "bundle"
-      ? { bundle: materials.bundle }
-      : { certificate: materials.certificate, signature: materials.signature };
-    try {
-      const result = await verifyOne(input, materials, ctx);
-      io.stderr(`OK: ${label}\n`);
-      results.push({ input: input.label, ...where, verified: true, result });
-    } catch (e) {
-      if (!(e instanceof SigstoreError)) throw e;
-      failed++;
-      io.stderr(describeFailure(`FAIL: ${label}`, e, flags.verbose === true));
-      results.push({
-        input: input.label,
-        ...where,
-        verified: false,
-        error: { name: e.name, code: e.code, message: e.message },
-      });
-    }
+  const record = (report: InputReport) => {
+    io.stderr(report.stderr);
+    results.push(report.entry);
+    if (!report.ok) failed++;
+  };
+  const workers = Math.min(jobs, inputs.length);
+  if (jobs > 1 && inputs.some((i) => i.kind === "stdin")) {
+    throw new UsageError(
+      "--jobs cannot be combined with - (standard input is read by the main thread alone)",
+    );
+  }
+  if (workers > 1 && plans.every((p) => p.kind === "bundle")) {
+    const { verifyInWorkers } = await import("./verify_pool.ts");
+    await verifyInWorkers(
+      { command, flags, now, inputs, plans, workers, entry: io.workerEntry, trust },
+      record,
+    );
+  } else {
+    for (let i = 0; i < inputs.length; i++) record(await verifyAndReport(inputs[i]!, plans[i]!, ctx));
   }
   if (flags.json) {
     const trustJson = trustInfoJson(trust.info, now);

@@ -25,6 +25,7 @@ export const PARSE_ERROR_CODES = [
   "CERT_PARSE",
   "KEY_PARSE",
   "INPUT",
+  "POLICY_PARSE",
   // TUF: metadata or an exported trust bundle is malformed
   "TUF_METADATA_PARSE",
   "TUF_BUNDLE_PARSE",
@@ -54,6 +55,7 @@ export const VERIFICATION_ERROR_CODES = [
   "DSSE",
   "INTOTO_SUBJECT",
   "KEY_MISMATCH",
+  "PREDICATE_TYPE",
   // TUF: metadata or a target fails a check of the client workflow
   "TUF_SIGNATURE",
   "TUF_ROLLBACK",

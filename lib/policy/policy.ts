@@ -18,7 +18,12 @@ import {
 /** How to match the certificate's subject alternative name. */
 export type SanMatcher =
   | { readonly exact: string }
-  | { readonly regex: string };
+  | {
+    /** Matched against the whole SAN: the pattern is wrapped in `^(?:…)$`, so `a|b` cannot match a prefix or suffix. */
+    readonly regex: string;
+    /** Compare without case (GitHub owner and repository names, as gh does). */
+    readonly ignoreCase?: boolean;
+  };
 
 /** One required extension value; `anyOf` lists OIDs any of which may carry it. */
 export interface ExtensionRequirement {
@@ -28,14 +33,18 @@ export interface ExtensionRequirement {
   readonly oids: readonly string[];
   /** Expected value for each OID (same order as `oids`). */
   readonly values: readonly string[];
+  /** Compare without case (GitHub owner and repository URLs, as gh does). */
+  readonly ignoreCase?: boolean;
 }
 
 /** A certificate identity policy. */
 export interface IdentityPolicy {
   /** Expected SAN; `undefined` only with `unsafeAnySubject`. */
   readonly subject: SanMatcher | undefined;
-  /** Expected OIDC issuer (exact); `undefined` only with `unsafeAnyIssuer`. */
+  /** Expected OIDC issuer (exact); `undefined` only with `issuerRegex` or `unsafeAnyIssuer`. */
   readonly issuer: string | undefined;
+  /** Expected OIDC issuer as a pattern matched against the whole issuer (anchored like `SanMatcher.regex`). */
+  readonly issuerRegex?: string;
   /** Further claims from Fulcio extensions. */
   readonly extensions: readonly ExtensionRequirement[];
   /** Accept any SAN; must be asked for by name. */
@@ -75,11 +84,16 @@ export function validateIdentityPolicy(policy: IdentityPolicy): void {
       );
     }
   } else if ("regex" in policy.subject) {
-    compileSubjectRegex(policy.subject.regex);
+    compileAnchored(policy.subject.regex, policy.subject.ignoreCase === true, "POLICY_IDENTITY", "identity");
   } else if (typeof policy.subject.exact !== "string" || policy.subject.exact === "") {
     throw new PolicyError("POLICY_IDENTITY", "The expected identity is empty");
   }
-  if (policy.issuer === undefined || policy.issuer === "") {
+  if (policy.issuer !== undefined && policy.issuerRegex !== undefined) {
+    throw new PolicyError("POLICY_ISSUER", "Give an expected OIDC issuer or an issuer pattern, not both");
+  }
+  if (policy.issuerRegex !== undefined) {
+    compileAnchored(policy.issuerRegex, false, "POLICY_ISSUER", "OIDC issuer");
+  } else if (policy.issuer === undefined || policy.issuer === "") {
     if (policy.unsafeAnyIssuer !== true) {
       throw new PolicyError(
         "POLICY_ISSUER",
@@ -111,24 +125,42 @@ function quote(value: string): string {
 
 const regexCache = new Map<string, RegExp>();
 
-/** Compiles an anchored SAN pattern; `PolicyError` when it is not a valid regular expression. */
-function compileSubjectRegex(source: string): RegExp {
-  let re = regexCache.get(source);
+/**
+ * Compiles a pattern anchored at both ends (`^(?:…)$`, Unicode mode), so an
+ * alternation or a partial pattern can only match a whole value;
+ * `PolicyError` with `code` when it is not a valid regular expression.
+ */
+function compileAnchored(
+  source: string,
+  ignoreCase: boolean,
+  code: "POLICY_IDENTITY" | "POLICY_ISSUER",
+  what: string,
+): RegExp {
+  const key = `${ignoreCase ? "i" : "-"}${source}`;
+  let re = regexCache.get(key);
   if (re === undefined) {
+    if (typeof source !== "string" || source === "") {
+      throw new PolicyError(code, `The expected ${what} pattern is empty`);
+    }
     try {
-      re = new RegExp(`^(?:${source})$`, "u");
+      re = new RegExp(`^(?:${source})$`, ignoreCase ? "ui" : "u");
     } catch (e) {
       throw new PolicyError(
-        "POLICY_IDENTITY",
-        `The expected identity pattern ${quote(source)} is not a valid regular expression: ${
+        code,
+        `The expected ${what} pattern ${quote(source)} is not a valid regular expression: ${
           (e as Error).message
         }`,
       );
     }
     if (regexCache.size > 256) regexCache.clear();
-    regexCache.set(source, re);
+    regexCache.set(key, re);
   }
   return re;
+}
+
+/** A pattern as messages show it, with its anchors and flags. */
+function describePattern(source: string, ignoreCase: boolean): string {
+  return `/^(?:${source.length > 120 ? `${source.slice(0, 120)}…` : source})$/${ignoreCase ? "i" : ""}`;
 }
 
 /** The SAN values of a certificate as strings (email, URI, otherName UTF8String). */
@@ -159,7 +191,13 @@ export function certificateIssuer(cert: Certificate): string | undefined {
 
 function matchesSubject(matcher: SanMatcher, value: string): boolean {
   if ("exact" in matcher) return value === matcher.exact;
-  return compileSubjectRegex(matcher.regex).test(value);
+  return compileAnchored(matcher.regex, matcher.ignoreCase === true, "POLICY_IDENTITY", "identity").test(
+    value,
+  );
+}
+
+function sameValue(actual: string, expected: string, ignoreCase: boolean): boolean {
+  return ignoreCase ? actual.toLowerCase() === expected.toLowerCase() : actual === expected;
 }
 
 /**
@@ -174,7 +212,9 @@ export function verifyIdentityPolicy(cert: Certificate, policy: IdentityPolicy):
   if (policy.subject !== undefined) {
     const subject = policy.subject;
     if (!identities.some((id) => matchesSubject(subject, id))) {
-      const expected = "exact" in subject ? quote(subject.exact) : `/^${subject.regex}$/`;
+      const expected = "exact" in subject
+        ? quote(subject.exact)
+        : describePattern(subject.regex, subject.ignoreCase === true);
       throw new PolicyError(
         "POLICY_IDENTITY",
         `Certificate identity does not match: expected ${expected}, found ${
@@ -183,7 +223,17 @@ export function verifyIdentityPolicy(cert: Certificate, policy: IdentityPolicy):
       );
     }
   }
-  if (policy.issuer !== undefined && policy.issuer !== "") {
+  if (policy.issuerRegex !== undefined) {
+    const re = compileAnchored(policy.issuerRegex, false, "POLICY_ISSUER", "OIDC issuer");
+    if (issuer === undefined || !re.test(issuer)) {
+      throw new PolicyError(
+        "POLICY_ISSUER",
+        `Certificate OIDC issuer does not match: expected ${
+          describePattern(policy.issuerRegex, false)
+        }, found ${issuer === undefined ? "no issuer extension" : quote(issuer)}`,
+      );
+    }
+  } else if (policy.issuer !== undefined && policy.issuer !== "") {
     if (issuer !== policy.issuer) {
       throw new PolicyError(
         "POLICY_ISSUER",
@@ -199,7 +249,7 @@ export function verifyIdentityPolicy(cert: Certificate, policy: IdentityPolicy):
       const actual = readFulcioExtension(cert, oid);
       if (actual === undefined) return;
       present++;
-      if (actual !== req.values[i]) {
+      if (!sameValue(actual, req.values[i] ?? "", req.ignoreCase === true)) {
         throw new PolicyError(
           "POLICY_EXTENSION",
           `Certificate ${req.name} does not match: expected ${quote(req.values[i] ?? "")}, found ${
@@ -215,4 +265,49 @@ export function verifyIdentityPolicy(cert: Certificate, policy: IdentityPolicy):
       );
     }
   }
+}
+
+/**
+ * Checks a certificate against a list of accepted signers: it passes when
+ * any one policy accepts it. Every policy is validated first, so a malformed
+ * one is an error even when another would match. When none accepts it, the
+ * `PolicyError` carries the first policy's code and names why each refused.
+ *
+ * @param cert The signing certificate.
+ * @param policies The accepted signers (at least one).
+ * @returns The index of the first policy that accepts the certificate.
+ * @throws {PolicyError} When the list is empty, a policy is malformed, or none accepts the certificate.
+ *
+ * @example
+ * ```ts
+ * import { verifyAnyIdentityPolicy } from "./policy.ts";
+ * // verifyAnyIdentityPolicy(cert, [{ subject: { exact: "a@example.com" }, issuer: "https://accounts.google.com", extensions: [] },
+ * //                               { subject: { exact: "b@example.com" }, issuer: "https://accounts.google.com", extensions: [] }]);
+ * ```
+ */
+export function verifyAnyIdentityPolicy(cert: Certificate, policies: readonly IdentityPolicy[]): number {
+  if (policies.length === 0) {
+    throw new PolicyError("POLICY_IDENTITY", "No accepted signer given: refusing to accept any signer");
+  }
+  for (const policy of policies) validateIdentityPolicy(policy);
+  if (policies.length === 1) {
+    verifyIdentityPolicy(cert, policies[0]!);
+    return 0;
+  }
+  const refusals: PolicyError[] = [];
+  for (const [i, policy] of policies.entries()) {
+    try {
+      verifyIdentityPolicy(cert, policy);
+      return i;
+    } catch (e) {
+      if (!(e instanceof PolicyError)) throw e;
+      refusals.push(e);
+    }
+  }
+  throw new PolicyError(
+    refusals[0]!.code,
+    `Certificate matches none of the ${policies.length} accepted signers: ${
+      refusals.map((e, i) => `(${i + 1}) ${e.message}`).join("; ")
+    }`,
+  );
 }

@@ -6,7 +6,14 @@
  */
 
 export { verifyBundle } from "./verify_bundle.ts";
-export { requiredDigestAlgorithms, verifyArtifact, verifyMessageSignature } from "./artifact.ts";
+export { policyVerifyOptions } from "./policy_options.ts";
+export type { PolicyVerifyOptions } from "./policy_options.ts";
+export {
+  artifactDigests,
+  requiredDigestAlgorithms,
+  verifyArtifact,
+  verifyMessageSignature,
+} from "./artifact.ts";
 export type { ArtifactContext } from "./artifact.ts";
 export { resolveSigner } from "./signer.ts";
 export { verifySigningCertificate } from "./signing_certificate.ts";

@@ -13,9 +13,13 @@ export type ArtifactInput =
   | { readonly kind: "bytes"; readonly bytes: Uint8Array }
   | { readonly kind: "digest"; readonly digests: ReadonlyMap<HashAlgorithm, Uint8Array> };
 
-/** Who must have signed: a certificate identity, or a managed public key. */
+/**
+ * Who must have signed: a certificate identity, any one of several
+ * certificate identities (`anyOf`, at least one), or a managed public key.
+ */
 export type SignerPolicy =
   | { readonly kind: "identity"; readonly policy: IdentityPolicy }
+  | { readonly kind: "anyOf"; readonly policies: readonly IdentityPolicy[] }
   | { readonly kind: "key"; readonly key: PublicKey };
 
 /** Options of `verifyBundle`. */
@@ -28,6 +32,15 @@ export interface VerifyOptions {
   readonly now?: Date;
   /** Distinct CT logs that must have signed SCTs: a whole number, at least 1 (default 1). */
   readonly ctLogThreshold?: number;
+  /** Transparency log entries the bundle must carry, each verified: a whole number, at least 1 (default 1). */
+  readonly tlogThreshold?: number;
+  /** Verified RFC 3161 timestamps the bundle must carry: a whole number, at least 0 (default 0). */
+  readonly timestampThreshold?: number;
+  /**
+   * Accepted in-toto predicate types: when given (at least one), the bundle
+   * must be a DSSE in-toto statement whose `predicateType` is one of them.
+   */
+  readonly predicateTypes?: readonly string[];
 }
 
 /** A verified signing time and where it came from. */

@@ -16,6 +16,7 @@ import {
   certificateIdentities,
   certificateIssuer,
   validateIdentityPolicy,
+  verifyAnyIdentityPolicy,
   verifyIdentityPolicy,
 } from "../policy/mod.ts";
 import { type Certificate, FULCIO_OID, isCertificateValidAt, readFulcioExtension } from "../x509/mod.ts";
@@ -41,12 +42,22 @@ export async function verifyBundle(
   const now = options.now ?? new Date();
   const ctLogThreshold = options.ctLogThreshold ?? 1;
   validateOptions(options, now, ctLogThreshold);
+  const tlogThreshold = options.tlogThreshold ?? 1;
+  const timestampThreshold = options.timestampThreshold ?? 0;
   const root = options.trustedRoot;
   const signer = resolveSigner(bundle, options.signer);
   const digests = artifactDigests(artifact);
 
   // Client spec: establish the signing time from every RFC 3161 timestamp ...
   const timestampTimes = await verifyTimestamps(bundle, root);
+  if (timestampTimes.length < timestampThreshold) {
+    throw new VerificationError(
+      "TIMESTAMP",
+      `Bundle has ${timestampTimes.length} verified RFC 3161 timestamp${
+        timestampTimes.length === 1 ? "" : "s"
+      }; the policy requires ${timestampThreshold}`,
+    );
+  }
   // ... and every transparency log entry (a verified SET gives a time).
   const tlog = await verifyTlogEntries(bundle, {
     trustedRoot: root,
@@ -54,6 +65,14 @@ export async function verifyBundle(
     artifactDigests: digests,
     timestampTimes: timestampTimes.map((t) => t.time),
   });
+  if (tlog.entries.length < tlogThreshold) {
+    throw new VerificationError(
+      "TLOG_MISSING",
+      `Bundle has ${tlog.entries.length} verified transparency log entr${
+        tlog.entries.length === 1 ? "y" : "ies"
+      }; the policy requires ${tlogThreshold}`,
+    );
+  }
   // Every verified time counts and meets every rule: at least one, none in the future.
   const verifiedTimes = [...timestampTimes, ...tlog.times];
   verifySigningTimes(verifiedTimes, now);
@@ -76,10 +95,13 @@ export async function verifyBundle(
 
   // Client spec: the signature over the artifact (message signature or DSSE over PAE).
   const content = await verifyArtifact(bundle.content, { key: signer.key, artifact, digests });
+  if (options.predicateTypes !== undefined) verifyPredicateType(content, options.predicateTypes);
 
   // Client spec: who signed.
   if (signer.kind === "certificate" && options.signer.kind === "identity") {
     verifyIdentityPolicy(signer.leaf, options.signer.policy);
+  } else if (signer.kind === "certificate" && options.signer.kind === "anyOf") {
+    verifyAnyIdentityPolicy(signer.leaf, options.signer.policies);
   }
 
   return {
@@ -104,7 +126,50 @@ function validateOptions(options: VerifyOptions, now: Date, ctLogThreshold: numb
       }`,
     );
   }
+  for (
+    const [name, value, min] of [
+      ["tlogThreshold", options.tlogThreshold ?? 1, 1],
+      ["timestampThreshold", options.timestampThreshold ?? 0, 0],
+    ] as const
+  ) {
+    if (!Number.isSafeInteger(value) || value < min) {
+      throw new ConfigError(
+        "CONFIG",
+        `Option ${name} must be a whole number of at least ${min}, not ${String(value).slice(0, 20)}`,
+      );
+    }
+  }
+  if (options.predicateTypes !== undefined) {
+    if (
+      !Array.isArray(options.predicateTypes) || options.predicateTypes.length === 0 ||
+      options.predicateTypes.some((t) => typeof t !== "string" || t === "")
+    ) {
+      throw new ConfigError(
+        "CONFIG",
+        "Option predicateTypes must list at least one non-empty predicate type",
+      );
+    }
+  }
   if (options.signer.kind === "identity") validateIdentityPolicy(options.signer.policy);
+  if (options.signer.kind === "anyOf") {
+    if (options.signer.policies.length === 0) {
+      throw new ConfigError("CONFIG", "Option signer.policies must list at least one accepted signer");
+    }
+    options.signer.policies.forEach(validateIdentityPolicy);
+  }
+}
+
+/** The signed content must be an in-toto statement of an accepted predicate type. */
+function verifyPredicateType(content: VerificationResult["content"], accepted: readonly string[]): void {
+  const found = content.kind === "dsseEnvelope" ? content.predicateType : undefined;
+  if (found === undefined || !accepted.includes(found)) {
+    throw new VerificationError(
+      "PREDICATE_TYPE",
+      `${
+        found === undefined ? "Bundle signs no in-toto statement" : `Predicate type ${JSON.stringify(found)}`
+      } is not an accepted predicate type (${accepted.map((t) => JSON.stringify(t)).join(", ")})`,
+    );
+  }
 }
 
 const DESCRIBED_EXTENSIONS: Record<string, string> = {
