@@ -15,14 +15,19 @@ export interface ProcessRun {
   readonly stderr: string;
 }
 
-/** Runs `command args...` (with `env` added to this process's environment) and collects its output. */
+/**
+ * Runs `command args...` (with `env` added to this process's environment, in
+ * `cwd` when given) and collects its output.
+ */
 export function runProcess(
   command: string,
   args: readonly string[],
   env: Record<string, string> = {},
+  cwd?: string,
 ): Promise<ProcessRun> {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
+      ...(cwd === undefined ? {} : { cwd }),
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, ...env },
     });

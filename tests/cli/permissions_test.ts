@@ -16,6 +16,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -24,6 +25,10 @@ import { tmpdir } from "node:os";
 import process from "node:process";
 import { after, describe, it } from "node:test";
 import { embeddedSigningConfig } from "../../mod.ts";
+import { embeddedDocument } from "../../lib/trust/mod.ts";
+import { createTestRepository } from "../trust/_tuf_repo.ts";
+import { serveFiles } from "../trust/_tuf_server.ts";
+import { runProcess } from "../_support/process.ts";
 import { CONFORMANCE_DIR, REPO_ROOT, TESTDATA } from "../_support/paths.ts";
 import { skipTest } from "../_support/unavailable.ts";
 import { localInstance, mintToken } from "../sign/_local_instance.ts";
@@ -208,6 +213,77 @@ describe("deno run with the README's permissions: offline verification", () => {
 });
 
 const instance = localInstance();
+describe("deno run with the README's permissions: online verification (trust over TUF)", () => {
+  /** The README's flags, for a cache directory and a TUF repository host. */
+  const onlineFlags = (cache: string, host: string) => [
+    `--allow-read=a.txt,a.txt.sigstore.json,${cache}`,
+    `--allow-write=${cache}`,
+    "--allow-env",
+    `--allow-net=${host}`,
+  ];
+  it("verify identity FILE: the inputs, the trust cache, the environment and the TUF host", async () => {
+    assertDocumented(
+      onlineFlags("$HOME/.cache/sigstore-ts", "tuf-repo-cdn.sigstore.dev"),
+      "verify identity --cert-identity",
+    );
+    const dir = workDir({
+      "a.txt": `${JAVA}/artifact`,
+      "a.txt.sigstore.json": `${JAVA}/bundle.sigstore.json`,
+    });
+    // A TUF repository on 127.0.0.1 that serves the production trusted root, trusted with
+    // trust-instance (which has its own grants); then the README's grants with its host and cache.
+    const trustedRoot = new TextEncoder().encode(embeddedDocument("production", "trusted_root.json"));
+    const repo = createTestRepository(new Date(), new Map([["trusted_root.json", trustedRoot]]));
+    const server = await serveFiles(repo.files);
+    try {
+      const cache = `${dir}/cache`;
+      const env = { SIGSTORE_TS_CACHE_DIR: cache };
+      writeFileSync(`${dir}/root.json`, repo.roots.get(1)!);
+      const init = denoRun(dir, ["--allow-read", "--allow-write", "--allow-env"], [
+        "trust-instance",
+        "--instance",
+        server.url,
+        "root.json",
+      ], env);
+      assert.equal(init.code, 0, init.stderr);
+      const host = new URL(server.url).host;
+      const args = [
+        "verify",
+        "identity",
+        "--instance",
+        server.url,
+        "--cert-identity",
+        "appu@google.com",
+        "--cert-oidc-issuer",
+        "https://accounts.google.com",
+        "a.txt",
+      ];
+      /** The same as denoRun, without blocking this process (its server must answer). */
+      const run = (flags: readonly string[]) =>
+        runProcess(DENO, ["run", "--no-prompt", ...flags, `${REPO_ROOT}/cli.ts`, ...args], env, dir);
+      const ok = await run(onlineFlags(cache, host));
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.equal(ok.stderr, "OK: a.txt\n");
+      assert.ok(server.requests.includes("timestamp.json"), "the trust was refreshed over the network");
+      // Twins, each with one grant taken away, on a cache that needs a refresh again.
+      for (const f of readdirSync(`${cache}/tuf`).filter((f) => f.endsWith(".trust.json"))) {
+        rmSync(`${cache}/tuf/${f}`);
+      }
+      const noNet = await run(without(onlineFlags(cache, host), `--allow-net=${host}`));
+      assert.equal(noNet.code, 1, noNet.stderr);
+      assert.match(
+        noNet.stderr,
+        /^error: Cannot refresh the trust from .*Requires net access to "127\.0\.0\.1:\d+".*--allow-net/,
+      );
+      const noWrite = await run(without(onlineFlags(cache, host), `--allow-write=${cache}`));
+      assert.equal(noWrite.code, 1, noWrite.stderr);
+      assert.match(noWrite.stderr, /--allow-write/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("deno run with the README's permissions: sign", () => {
   after(() => instance?.stop());
 

@@ -1,24 +1,22 @@
 /**
- * The local Sigstore instance for round-trip tests: reuses the one named by
+ * The local Sigstore instance for round-trip tests: the one named by
  * LOCAL_SIGSTORE_STATE (as `scripts/local_sigstore.sh run` and .ci/run set
- * it), or starts one in a temporary directory when its binaries are
- * installed. Returns `undefined` (tests print SKIPPED) when neither works.
+ * it). Returns `undefined` when none is named (tests skip locally and fail
+ * under CI=true).
  *
  * @module
  */
 
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
 import process from "node:process";
-import { REPO_ROOT } from "../_support/paths.ts";
 
 /** A running instance. */
 export interface LocalInstance {
   readonly state: string;
   readonly env: Readonly<Record<string, string>>;
   readonly binDir: string;
-  /** Stops it if this process started it. */
+  /** Releases it (nothing to do: the instance belongs to whoever started it). */
   stop(): void;
 }
 
@@ -31,28 +29,14 @@ function readEnvFile(path: string): Record<string, string> {
   return env;
 }
 
-/** Finds or starts the instance. */
+/** The running instance named by LOCAL_SIGSTORE_STATE, if any. */
 export function localInstance(): LocalInstance | undefined {
   const binDir = process.env.LOCAL_SIGSTORE_BIN ?? `${homedir()}/.cache/sigstore-ts-local`;
   const given = process.env.LOCAL_SIGSTORE_STATE;
-  if (given && existsSync(`${given}/env`)) {
-    return { state: given, env: readEnvFile(`${given}/env`), binDir, stop: () => {} };
-  }
-  if (!existsSync(`${binDir}/fulcio-v1.8.8/fulcio`)) return undefined;
-  const state = mkdtempSync(`${tmpdir()}/sigstore-ts-local-`);
-  const start = spawnSync("bash", [`${REPO_ROOT}/scripts/local_sigstore.sh`, "start", state], {
-    encoding: "utf8",
-  });
-  if (start.status !== 0) {
-    console.log(`local Sigstore instance did not start:\n${start.stderr.slice(-2000)}`);
-    return undefined;
-  }
-  return {
-    state,
-    env: readEnvFile(`${state}/env`),
-    binDir,
-    stop: () => void spawnSync("bash", [`${REPO_ROOT}/scripts/local_sigstore.sh`, "stop", state, "--clean"]),
-  };
+  // Never started from here: the instance's ports (80, 2112) are fixed, so a second one would fail
+  // or disturb the running one. `scripts/local_sigstore.sh run CMD` starts one and names it.
+  if (!given || !existsSync(`${given}/env`)) return undefined;
+  return { state: given, env: readEnvFile(`${given}/env`), binDir, stop: () => {} };
 }
 
 /** Mints an identity token from the local issuer. */
