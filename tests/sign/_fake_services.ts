@@ -86,7 +86,11 @@ export async function startFakeServer(
           // already gone
         }
       }
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Also ends idle keep-alive connections, which close() alone may wait for forever.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
     },
   };
 }
