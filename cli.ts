@@ -33,6 +33,7 @@
  */
 
 import { main } from "./lib/cli/mod.ts";
+import { isVerifyWorker, serveVerifyWorker } from "./lib/cli/verify_worker.ts";
 
 export { main };
 export type { CliIo, SignDependencies } from "./lib/cli/mod.ts";
@@ -139,21 +140,9 @@ function isMainModule(): boolean {
   }
 }
 
-/**
- * Whether this thread may be a `--jobs` worker, decided without loading
- * `node:worker_threads` on Deno's main thread (its Node layer costs a cold
- * start about 15 ms): Deno's workers are web workers, which have
- * `postMessage`; Node and Bun say so in `isMainThread`.
- */
-function mayBeWorkerThread(): boolean {
-  if (deno !== undefined) return typeof Reflect.get(globalThis, "postMessage") === "function";
-  const threads = nodeProcess!.getBuiltinModule("node:worker_threads") as
-    | { isMainThread?: boolean }
-    | undefined;
-  return threads?.isMainThread === false;
-}
-
-function runMain(): void {
+if (isVerifyWorker()) {
+  serveVerifyWorker();
+} else if (isMainModule()) {
   main(deno !== undefined ? deno.args : nodeProcess!.argv.slice(2), {
     stdout: outputWriter(1),
     stderr: outputWriter(2),
@@ -165,13 +154,4 @@ function runMain(): void {
     if (deno !== undefined) deno.exitCode = code;
     else nodeProcess!.exitCode = code;
   });
-}
-
-if (mayBeWorkerThread()) {
-  import("./lib/cli/verify_worker.ts").then((worker) => {
-    if (worker.isVerifyWorker()) worker.serveVerifyWorker();
-    else if (isMainModule()) runMain();
-  });
-} else if (isMainModule()) {
-  runMain();
 }
