@@ -12,7 +12,9 @@
  *   tarball is checked against the lockfile, and Bun gets the runtime with
  *   `--compile-executable-path` (Bun's own download would be unchecked). So
  *   this works wherever npm does. The executables embed the bundled program
- *   only; nothing is read from node_modules at run time.
+ *   only; nothing is read from node_modules at run time. Their flags and
+ *   bytecode order (profiled once on this machine) come from
+ *   scripts/_bun_compile.ts, as for `npm run build`.
  * - `deno compile --target` builds the same program for the same five
  *   targets from the bundle when Deno can download its runtime (denort, from
  *   dl.deno.land); when it cannot, one line says why and the Bun builds
@@ -34,6 +36,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { BUN_COMPILE_FLAGS, profileBytecodeOrder } from "./_bun_compile.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
 const DIST = `${ROOT}/dist`;
@@ -72,25 +75,6 @@ const TARGETS: readonly Target[] = [
     runtimeFile: windows ? "bin/bun.exe" : "bin/bun",
   };
 });
-
-/**
- * Bun's build of the executables: no startup configuration from the working
- * directory; ESM with code splitting, so the signing
- * code (and the node:http, node:child_process and node:readline it imports)
- * is a separate chunk in the file that only `sign` and friends load, and
- * bytecode, so the startup skips parsing (this is why cli.ts has no
- * top-level await).
- */
-const BUN_COMPILE_FLAGS = [
-  "--compile",
-  // A compiled Bun program otherwise reads .env and bunfig.toml from the working directory at startup, and
-  // bunfig.toml's `preload` runs code: verifying inside a downloaded directory must not run that directory.
-  "--no-compile-autoload-dotenv",
-  "--no-compile-autoload-bunfig",
-  "--format=esm",
-  "--splitting",
-  "--bytecode",
-];
 
 /** The permissions a Deno-compiled sigstore-ts runs with (it signs, too). */
 const DENO_COMPILE_PERMISSIONS = [
@@ -237,6 +221,7 @@ function main(args: readonly string[]): void {
     run(BUN, ["build", "cli.ts", "--target=node", "--outfile", bundle], "bun build");
     const bunVersion = run(BUN, ["--version"], "bun --version").trim();
     mkdirSync(`${work}/runtimes`);
+    const order = profileBytecodeOrder(ROOT, BUN, work);
     for (const target of TARGETS) {
       const runtime = pinnedRuntime(target, `${work}/runtimes`, bunVersion);
       run(
@@ -245,6 +230,7 @@ function main(args: readonly string[]): void {
           "build",
           "cli.ts",
           ...BUN_COMPILE_FLAGS,
+          `--bytecode-order=${order}`,
           `--target=${target.bun}`,
           `--compile-executable-path=${runtime}`,
           "--outfile",

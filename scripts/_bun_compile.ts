@@ -1,0 +1,95 @@
+/**
+ * How the standalone executables are compiled, shared by `npm run build`
+ * (scripts/build.ts, this machine only) and `npm run release`
+ * (scripts/release.ts, every target).
+ *
+ * Bun's flags: no startup configuration from the working directory; ESM with
+ * code splitting, so the signing code (and the node:http, node:child_process
+ * and node:readline it imports) is a separate chunk that only `sign` and its
+ * kin load; and bytecode, so the startup skips parsing (this is why cli.ts
+ * has no top-level await).
+ *
+ * The bytecode is laid out in the order a real verification first runs it
+ * (`--bytecode-order`): one build for this machine runs the demo
+ * verification with `BUN_BYTECODE_ORDER_OUT`, and the final builds read that
+ * order, so a cold verification touches fewer pages of the executable. The
+ * order changes only where functions sit in the file, never what they do.
+ *
+ * @module
+ */
+
+import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import process from "node:process";
+
+/** The flags every `bun build --compile` of cli.ts takes. */
+export const BUN_COMPILE_FLAGS: readonly string[] = [
+  "--compile",
+  // A compiled Bun program otherwise reads .env and bunfig.toml from the working directory at startup, and
+  // bunfig.toml's `preload` runs code: verifying inside a downloaded directory must not run that directory.
+  "--no-compile-autoload-dotenv",
+  "--no-compile-autoload-bunfig",
+  "--format=esm",
+  "--splitting",
+  "--bytecode",
+];
+
+/** The verification whose first-run order lays out the bytecode: the README's demo, offline. */
+const PROFILED_VERIFICATION = (root: string): string[] => {
+  const dir = `${root}/testdata/genuine/java-bundle-v3-prod`;
+  return [
+    "verify",
+    "identity",
+    "--offline",
+    "--bundle",
+    `${dir}/bundle.sigstore.json`,
+    "--cert-identity",
+    "appu@google.com",
+    "--cert-oidc-issuer",
+    "https://accounts.google.com",
+    `${dir}/artifact`,
+  ];
+};
+
+/** Runs a program; throws with its last stderr line when it fails. */
+export function runChecked(
+  cmd: string,
+  args: readonly string[],
+  what: string,
+  env?: Record<string, string>,
+): string {
+  const r = spawnSync(cmd, args, {
+    encoding: "utf8",
+    env: env === undefined ? undefined : { ...process.env, ...env },
+  });
+  if (r.status !== 0) {
+    const last = `${r.stderr ?? ""}${r.error?.message ?? ""}`.trim().split("\n").at(-1);
+    throw new Error(`${what} failed (exit ${r.status ?? r.signal}): ${last}`);
+  }
+  return r.stdout;
+}
+
+/**
+ * Builds cli.ts for this machine, runs the profiled verification with it,
+ * and returns the bytecode order file that run wrote (in `workDir`).
+ *
+ * @param root the checkout (holds cli.ts and testdata/)
+ * @param bun the Bun executable
+ * @param workDir a scratch directory for the profiling build and the order file
+ */
+export function profileBytecodeOrder(root: string, bun: string, workDir: string): string {
+  const exe = `${workDir}/sigstore-ts-profile`;
+  const order = `${workDir}/bytecode-order.txt`;
+  runChecked(
+    bun,
+    ["build", `${root}/cli.ts`, ...BUN_COMPILE_FLAGS, "--outfile", exe],
+    "bun build (profiling)",
+  );
+  runChecked(exe, PROFILED_VERIFICATION(root), "the profiled verification", {
+    BUN_BYTECODE_ORDER_OUT: order,
+  });
+  if (!existsSync(order) || statSync(order).size === 0) {
+    throw new Error(`the profiled verification wrote no bytecode order (${order})`);
+  }
+  return order;
+}
