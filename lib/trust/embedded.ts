@@ -42,12 +42,16 @@ export const EMBEDDED_TRUST_SOURCES: readonly EmbeddedTrustSource[] = (["product
 
 const cache = new Map<EmbeddedInstance, TrustedRoot>();
 
-/** Returns an embedded document's text after checking its sha256. */
+/** The embedded documents whose sha256 this process has checked (each is checked once). */
+const checked = new WeakSet<EmbeddedDocument>();
+
+/** Returns an embedded document's text after checking its sha256 (once per process). */
 export function embeddedDocument(instance: EmbeddedInstance, name: string): string {
   const doc = DOCUMENTS[instance].find((d) => d.name === name);
   if (doc === undefined) {
     throw new ConfigError("CONFIG", `No embedded ${instance} document named ${quote(name)}`);
   }
+  if (checked.has(doc)) return doc.text;
   const actual = encodeHex(digest("sha256", utf8Encode(doc.text)));
   if (actual !== doc.sha256) {
     throw new ConfigError(
@@ -55,6 +59,7 @@ export function embeddedDocument(instance: EmbeddedInstance, name: string): stri
       `Embedded ${instance} ${name} is corrupt: sha256 ${actual}, expected ${doc.sha256}`,
     );
   }
+  checked.add(doc);
   return doc.text;
 }
 

@@ -54,6 +54,61 @@ describe("parseJsonText()", () => {
     const text = JSON.stringify({ a: '[[[[\\"{{{{'.repeat(100) });
     assert.deepEqual(parseJsonText(text, { maxDepth: 1 }), JSON.parse(text));
   });
+  it("finds the same first too-deep position as a character-by-character scan, on random texts", () => {
+    // The reference: walk every character, skip strings (a backslash escapes the next character), count brackets.
+    const reference = (text: string, maxDepth: number): number => {
+      let depth = 0;
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"') {
+          for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+        } else if (c === "[" || c === "{") {
+          if (++depth > maxDepth) return i;
+        } else if (c === "]" || c === "}") depth--;
+      }
+      return -1;
+    };
+    const position = (text: string, maxDepth: number): number => {
+      try {
+        parseJsonText(text, { maxDepth });
+        return -1;
+      } catch (e) {
+        const at = (e as JsonShapeError).problem.match(/deep \(at line (\d+), column (\d+)\)/);
+        if (at === null) return -1; // not JSON: refused after the depth scan found nothing
+        const lines = text.split("\n").slice(0, Number(at[1]) - 1);
+        return lines.reduce((n, l) => n + l.length + 1, 0) + Number(at[2]) - 1;
+      }
+    };
+    const alphabet = ['"', "\\", "[", "]", "{", "}", "a", "\n", ":"];
+    let seed = 1;
+    const next = (n: number) => (seed = (seed * 48271) % 0x7fffffff) % n;
+    for (let k = 0; k < 20_000; k++) {
+      const text = Array.from({ length: next(32) }, () => alphabet[next(alphabet.length)]).join("");
+      const maxDepth = next(4);
+      assert.equal(
+        position(text, maxDepth),
+        reference(text, maxDepth),
+        `${JSON.stringify(text)}, depth ${maxDepth}`,
+      );
+    }
+  });
+  it("scans long strings, long runs of escapes and many brackets in linear time", () => {
+    for (
+      const text of [
+        JSON.stringify({ a: "x".repeat(8 << 20) }),
+        `{"a":"${'\\"'.repeat(1 << 20)}"}`,
+        `{"a":"${"\\\\".repeat(1 << 20)}"}`,
+        `[${"[],".repeat(1 << 18)}[]]`,
+      ]
+    ) {
+      const start = performance.now();
+      assert.doesNotThrow(() => parseJsonText(text));
+      assert.ok(
+        performance.now() - start < 2000,
+        `${text.length} characters took ${performance.now() - start} ms`,
+      );
+    }
+  });
   it("reports a syntax error without any of the text", () => {
     for (const text of ["\nOK: forged", '{"a": "\u001b[2K', "{,}", "[1,]"]) {
       assert.throws(
