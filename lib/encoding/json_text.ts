@@ -19,37 +19,27 @@ export interface ParseJsonTextOptions {
   readonly maxDepth?: number;
 }
 
-/** The characters the depth scan stops at; the regular expression engine skips the rest. */
-const STRUCTURAL = /["[\]{}]/g;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-
-/** The position after the string whose opening quote is at `open`, or -1 when it never closes. */
-function endOfString(text: string, open: number): number {
-  for (let from = open + 1;;) {
-    const quote = text.indexOf('"', from);
-    if (quote < 0) return -1;
-    let backslashes = 0;
-    while (quote - 1 - backslashes > open && text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) {
-      backslashes++;
-    }
-    if (backslashes % 2 === 0) return quote + 1; // an even run escapes itself, not the quote
-    from = quote + 1;
-  }
-}
 
 /** The first position where nesting exceeds `maxDepth`, or -1. Strings are skipped. */
 function tooDeepAt(text: string, maxDepth: number): number {
-  const structural = new RegExp(STRUCTURAL.source, "g");
   let depth = 0;
-  for (let m = structural.exec(text); m !== null; m = structural.exec(text)) {
-    const c = m[0];
-    if (c === '"') {
-      const end = endOfString(text, m.index);
-      if (end < 0) return -1; // unterminated: JSON.parse refuses it
-      structural.lastIndex = end;
-    } else if (c === "{" || c === "[") {
-      if (++depth > maxDepth) return m.index;
-    } else {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === BACKSLASH) i++;
+        else if (d === QUOTE) break;
+      }
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > maxDepth) return i;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       depth--;
     }
   }
