@@ -33,7 +33,6 @@
  */
 
 import { main } from "./lib/cli/mod.ts";
-import { isVerifyWorker, serveVerifyWorker } from "./lib/cli/verify_worker.ts";
 
 export { main };
 export type { CliIo, SignDependencies } from "./lib/cli/mod.ts";
@@ -140,9 +139,22 @@ function isMainModule(): boolean {
   }
 }
 
-if (isVerifyWorker()) {
-  serveVerifyWorker();
-} else if (isMainModule()) {
+/**
+ * Whether this thread may be a `--jobs` worker, decided without loading
+ * `node:worker_threads` on Deno's main thread (it starts Deno's Node
+ * compatibility layer, about 15 ms of every start): Deno's workers are web
+ * workers, which have a global `postMessage` that its main thread lacks;
+ * Node and Bun say so in `isMainThread`.
+ */
+function mayBeWorkerThread(): boolean {
+  if (deno !== undefined) return typeof Reflect.get(globalThis, "postMessage") === "function";
+  const threads = nodeProcess!.getBuiltinModule("node:worker_threads") as
+    | { isMainThread?: boolean }
+    | undefined;
+  return threads?.isMainThread === false;
+}
+
+function runMain(): void {
   main(deno !== undefined ? deno.args : nodeProcess!.argv.slice(2), {
     stdout: outputWriter(1),
     stderr: outputWriter(2),
@@ -154,4 +166,14 @@ if (isVerifyWorker()) {
     if (deno !== undefined) deno.exitCode = code;
     else nodeProcess!.exitCode = code;
   });
+}
+
+if (mayBeWorkerThread()) {
+  // The worker tells the pool when it listens (verify_worker.ts), so no task is sent before.
+  import("./lib/cli/verify_worker.ts").then((worker) => {
+    if (worker.isVerifyWorker()) worker.serveVerifyWorker();
+    else if (isMainModule()) runMain();
+  });
+} else if (isMainModule()) {
+  runMain();
 }
