@@ -141,13 +141,15 @@ function isMainModule(): boolean {
 
 /**
  * Whether this thread may be a `--jobs` worker, decided without loading
- * `node:worker_threads` on Deno's main thread (it starts Deno's Node
- * compatibility layer, about 15 ms of every start): Deno's workers are web
+ * `node:worker_threads` where that costs a start (Deno: it starts the Node
+ * compatibility layer, about 15 ms; Bun: about 5 ms): Deno's workers are web
  * workers, which have a global `postMessage` that its main thread lacks;
- * Node and Bun say so in `isMainThread`.
+ * Bun says so in `Bun.isMainThread`, Node in `node:worker_threads`.
  */
 function mayBeWorkerThread(): boolean {
   if (deno !== undefined) return typeof Reflect.get(globalThis, "postMessage") === "function";
+  const bun = (globalThis as { Bun?: { isMainThread?: boolean } }).Bun;
+  if (typeof bun?.isMainThread === "boolean") return !bun.isMainThread;
   const threads = nodeProcess!.getBuiltinModule("node:worker_threads") as
     | { isMainThread?: boolean }
     | undefined;
