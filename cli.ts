@@ -33,7 +33,6 @@
  */
 
 import { main } from "./lib/cli/mod.ts";
-import { isVerifyWorker, serveVerifyWorker } from "./lib/cli/verify_worker.ts";
 
 export { main };
 export type { CliIo, SignDependencies } from "./lib/cli/mod.ts";
@@ -140,9 +139,24 @@ function isMainModule(): boolean {
   }
 }
 
-if (isVerifyWorker()) {
-  serveVerifyWorker();
-} else if (isMainModule()) {
+/**
+ * Whether this thread may be a `--jobs` worker, decided without loading
+ * `node:worker_threads` where that costs a start (Deno: it starts the Node
+ * compatibility layer, about 15 ms; Bun: about 5 ms): Deno's workers are web
+ * workers, which have a global `postMessage` that its main thread lacks;
+ * Bun says so in `Bun.isMainThread`, Node in `node:worker_threads`.
+ */
+function mayBeWorkerThread(): boolean {
+  if (deno !== undefined) return typeof Reflect.get(globalThis, "postMessage") === "function";
+  const bun = (globalThis as { Bun?: { isMainThread?: boolean } }).Bun;
+  if (typeof bun?.isMainThread === "boolean") return !bun.isMainThread;
+  const threads = nodeProcess!.getBuiltinModule("node:worker_threads") as
+    | { isMainThread?: boolean }
+    | undefined;
+  return threads?.isMainThread === false;
+}
+
+function runMain(): void {
   main(deno !== undefined ? deno.args : nodeProcess!.argv.slice(2), {
     stdout: outputWriter(1),
     stderr: outputWriter(2),
@@ -154,4 +168,14 @@ if (isVerifyWorker()) {
     if (deno !== undefined) deno.exitCode = code;
     else nodeProcess!.exitCode = code;
   });
+}
+
+if (mayBeWorkerThread()) {
+  // The worker tells the pool when it listens (verify_worker.ts), so no task is sent before.
+  import("./lib/cli/verify_worker.ts").then((worker) => {
+    if (worker.isVerifyWorker()) worker.serveVerifyWorker();
+    else if (isMainModule()) runMain();
+  });
+} else if (isMainModule()) {
+  runMain();
 }

@@ -123,13 +123,15 @@ export type ReadArtifact =
   | { readonly kind: "digest"; readonly digests: Map<HashAlgorithm, Uint8Array> };
 
 /**
- * Hashes chunks with every algorithm in `algorithms`, keeping their bytes
- * while `keep(total)` says so; the chunks may reuse one buffer (kept bytes
- * are copied).
+ * Hashes chunks with every algorithm in `algorithms`, keeping copies of
+ * their bytes (the chunks may reuse one buffer) always with `keepAll`, else
+ * while the total is at most {@linkcode KEEP_ARTIFACT_BYTES}, and never with
+ * `keepNone` (a file known to be larger: copying its first 8 MiB only to
+ * drop them would raise the process's peak memory).
  */
-function artifactReader(algorithms: readonly HashAlgorithm[], keepAll: boolean) {
+function artifactReader(algorithms: readonly HashAlgorithm[], keepAll: boolean, keepNone = false) {
   const hashers = algorithms.map((a) => [a, createHasher(a)] as const);
-  let kept: Uint8Array[] | undefined = [];
+  let kept: Uint8Array[] | undefined = keepNone ? undefined : [];
   let total = 0;
   return {
     add(chunk: Uint8Array): void {
@@ -189,7 +191,8 @@ export async function readArtifactFile(
       return reader.result();
     }
     const open = file = fs.open(path);
-    const reader = artifactReader(algorithms, needsBytes);
+    // A regular file here is larger than KEEP_ARTIFACT_BYTES and checked from its digests.
+    const reader = artifactReader(algorithms, needsBytes, st.isFile && !needsBytes);
     let current = new Uint8Array(ARTIFACT_CHUNK_BYTES);
     let next = new Uint8Array(ARTIFACT_CHUNK_BYTES);
     let reading = open.readAsync(current);

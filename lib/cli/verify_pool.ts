@@ -3,7 +3,8 @@
  * which Deno, Bun and Node all provide), one input per worker at a time,
  * and hands each report on in input order as soon as every earlier one is
  * in. Each worker builds the same context as the main thread from the
- * same (already parsed) flags and the same clock reading.
+ * same (already parsed) flags and the same clock reading, and gets its
+ * first task only once it has said it is ready (it listens for tasks).
  *
  * @module
  */
@@ -40,6 +41,9 @@ export interface WorkerTask {
 export type WorkerReply =
   | { readonly index: number; readonly report: InputReport }
   | { readonly index: number; readonly crash: string };
+
+/** What a worker posts: `ready` once it listens for tasks, then a reply per task. */
+export type WorkerMessage = { readonly ready: true } | WorkerReply;
 
 /** What `verifyInWorkers` needs. */
 export interface PoolRequest {
@@ -123,7 +127,11 @@ export async function verifyInWorkers(
       for (let i = 0; i < request.workers; i++) {
         const worker = new Worker(url, { workerData: setup });
         threads.push(worker);
-        worker.on("message", (reply: WorkerReply) => {
+        worker.on("message", (reply: WorkerMessage) => {
+          if ("ready" in reply) {
+            give(worker);
+            return;
+          }
           if ("crash" in reply) {
             reject(new Error(`verification worker failed on input ${reply.index + 1}: ${reply.crash}`));
             return;
@@ -140,7 +148,6 @@ export async function verifyInWorkers(
         worker.on("exit", (code: number) => {
           if (flushed < reports.length) reject(new Error(`verification worker exited early (code ${code})`));
         });
-        give(worker);
       }
     });
   } finally {

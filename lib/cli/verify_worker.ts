@@ -2,14 +2,23 @@
  * The worker side of `verify --jobs N`: builds the verify context once from
  * the flags, the clock reading and the trusted root it was started with (it
  * never selects or refreshes trust itself), then verifies each input it is
- * sent and answers with its report.
+ * sent and answers with its report. It says it is ready once it listens:
+ * the pool sends no task before (a message posted to a Deno worker before
+ * its listener is attached can be lost, which hung `--jobs` runs when the
+ * worker code was still loading).
  *
  * @module
  */
 
 import { parentPort, workerData } from "node:worker_threads";
 import { verifyAndReport, verifyChecks, type VerifyContext, workerTrust } from "./verify_command.ts";
-import { VERIFY_WORKER_MARKER, type WorkerReply, type WorkerSetup, type WorkerTask } from "./verify_pool.ts";
+import {
+  VERIFY_WORKER_MARKER,
+  type WorkerMessage,
+  type WorkerReply,
+  type WorkerSetup,
+  type WorkerTask,
+} from "./verify_pool.ts";
 
 /** True when this thread was started as a verification worker. */
 export function isVerifyWorker(): boolean {
@@ -46,6 +55,7 @@ export function serveVerifyWorker(): void {
     } catch (e) {
       reply = { index: task.index, crash: (e as Error)?.message ?? String(e) };
     }
-    port.postMessage(reply);
+    port.postMessage(reply satisfies WorkerMessage);
   });
+  port.postMessage({ ready: true } satisfies WorkerMessage);
 }

@@ -12,13 +12,130 @@
  * `~/Library/Caches/sigstore-ts` on macOS, `%LOCALAPPDATA%\sigstore-ts` on
  * Windows.
  *
+ * Files are reached through the runtime's own API: `Deno.*` on Deno (an
+ * offline verification looks at the cache, and on Deno any `node:` module
+ * starts the Node compatibility layer, which costs more start-up time than
+ * the whole verification), `node:fs` and `node:os` (looked up with
+ * `process.getBuiltinModule` at first use) on Bun and Node.
+ *
  * @module
  */
 
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, platform } from "node:os";
-import { join } from "node:path";
 import { ConfigError } from "../errors/mod.ts";
+
+/** The parts of Deno's namespace the cache uses. */
+interface DenoCacheApi {
+  readonly build: { readonly os: string };
+  readonly permissions: {
+    querySync(descriptor: { name: "sys"; kind: "homedir" }): { readonly state: string };
+  };
+  readTextFileSync(path: string): string;
+  writeTextFileSync(path: string, text: string, options: { createNew: true; mode: number }): void;
+  mkdirSync(path: string, options: { recursive: true; mode: number }): void;
+  renameSync(from: string, to: string): void;
+  removeSync(path: string): void;
+}
+
+/** The parts of `node:fs` and `node:os` the cache uses. */
+interface NodeCacheApi {
+  readonly fs: {
+    readFileSync(path: string, encoding: "utf8"): string;
+    writeFileSync(path: string, text: string, options: { flag: "wx"; mode: number }): void;
+    mkdirSync(path: string, options: { recursive: true; mode: number }): unknown;
+    renameSync(from: string, to: string): void;
+    rmSync(path: string, options: { force: true }): void;
+  };
+  readonly os: { homedir(): string; platform(): string };
+}
+
+/** The file and platform operations of the cache. Errors keep the runtime's `code` (`ENOENT`) and name. */
+interface CacheFileSystem {
+  /** `win32`, `darwin`, `linux`, … (Node's names) */
+  readonly platform: string;
+  homedir(): string;
+  readText(path: string): string;
+  /** Creates `path` with `text`; fails if it exists. */
+  writeNew(path: string, text: string, mode: number): void;
+  makeDirectories(path: string, mode: number): void;
+  rename(from: string, to: string): void;
+  /** Removes a file; nothing happens if it does not exist. */
+  remove(path: string): void;
+}
+
+function denoCacheFileSystem(deno: DenoCacheApi): CacheFileSystem {
+  return {
+    platform: deno.build.os === "windows" ? "win32" : deno.build.os,
+    homedir: () => {
+      // Deno has no home directory API of its own: ask its Node layer only when it may answer.
+      if (deno.permissions.querySync({ name: "sys", kind: "homedir" }).state !== "granted") {
+        throw new Error('missing permission: sys access to "homedir" (run deno with --allow-sys=homedir)');
+      }
+      return nodeCacheApi().os.homedir();
+    },
+    readText: (path) => deno.readTextFileSync(path),
+    writeNew: (path, text, mode) => deno.writeTextFileSync(path, text, { createNew: true, mode }),
+    makeDirectories: (path, mode) => deno.mkdirSync(path, { recursive: true, mode }),
+    rename: (from, to) => deno.renameSync(from, to),
+    remove: (path) => {
+      try {
+        deno.removeSync(path);
+      } catch (e) {
+        if ((e as { code?: string }).code !== "ENOENT") throw e;
+      }
+    },
+  };
+}
+
+function nodeCacheApi(): NodeCacheApi {
+  const p = (globalThis as { process?: { getBuiltinModule(id: string): unknown } }).process!;
+  return {
+    fs: p.getBuiltinModule("node:fs") as NodeCacheApi["fs"],
+    os: p.getBuiltinModule("node:os") as NodeCacheApi["os"],
+  };
+}
+
+function nodeCacheFileSystem({ fs, os }: NodeCacheApi): CacheFileSystem {
+  return {
+    platform: os.platform(),
+    homedir: () => os.homedir(),
+    readText: (path) => fs.readFileSync(path, "utf8"),
+    writeNew: (path, text, mode) => fs.writeFileSync(path, text, { flag: "wx", mode }),
+    makeDirectories: (path, mode) => void fs.mkdirSync(path, { recursive: true, mode }),
+    rename: (from, to) => fs.renameSync(from, to),
+    remove: (path) => fs.rmSync(path, { force: true }),
+  };
+}
+
+let chosen: CacheFileSystem | undefined;
+
+/** The runtime's file system, chosen at first use. */
+function cacheFileSystem(): CacheFileSystem {
+  if (chosen === undefined) {
+    const deno = (globalThis as { Deno?: DenoCacheApi }).Deno;
+    chosen = deno !== undefined ? denoCacheFileSystem(deno) : nodeCacheFileSystem(nodeCacheApi());
+  }
+  return chosen;
+}
+
+/** The path separator of the platform's paths. */
+function separator(): string {
+  return cacheFileSystem().platform === "win32" ? "\\" : "/";
+}
+
+/** `parts` joined with the platform's separator, as `node:path`'s `join` does for plain names (empty parts dropped). */
+function joinPath(...parts: string[]): string {
+  const given = parts.filter((p) => p !== "");
+  return given.map((p, i) => {
+    const trimmed = i === given.length - 1 ? p : p.replace(/[\\/]+$/, "");
+    return i === 0 ? trimmed : trimmed.replace(/^[\\/]+/, "");
+  }).join(separator()) || ".";
+}
+
+/** The directory that holds `path`. */
+function parentDirectory(path: string): string {
+  const at = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return at <= 0 ? (at === 0 ? path.slice(0, 1) : ".") : path.slice(0, at);
+}
 
 /** Environment variables that decide the cache location. */
 export type CacheEnvironment = Readonly<Record<string, string | undefined>>;
@@ -40,19 +157,19 @@ export function resolveCacheDir(env: CacheEnvironment): string {
   const explicit = env.SIGSTORE_TS_CACHE_DIR;
   if (explicit) return explicit;
   const home = env.HOME || env.USERPROFILE || homeDirectory();
-  switch (platform()) {
+  switch (cacheFileSystem().platform) {
     case "win32":
-      return join(env.LOCALAPPDATA || join(home, "AppData", "Local"), "sigstore-ts");
+      return joinPath(env.LOCALAPPDATA || joinPath(home, "AppData", "Local"), "sigstore-ts");
     case "darwin":
-      return join(home, "Library", "Caches", "sigstore-ts");
+      return joinPath(home, "Library", "Caches", "sigstore-ts");
     default:
-      return join(env.XDG_CACHE_HOME || join(home, ".cache"), "sigstore-ts");
+      return joinPath(env.XDG_CACHE_HOME || joinPath(home, ".cache"), "sigstore-ts");
   }
 }
 
 function homeDirectory(): string {
   try {
-    return homedir();
+    return cacheFileSystem().homedir();
   } catch (e) {
     throw new ConfigError(
       "TUF_CACHE",
@@ -80,7 +197,10 @@ function isPermissionDenied(e: unknown): boolean {
  * ```
  */
 export function cacheFileName(repositoryUrl: string, kind: "state" | "root"): string {
-  return join("tuf", `${encodeURIComponent(repositoryUrl)}.${kind === "state" ? "trust.json" : "root.json"}`);
+  return joinPath(
+    "tuf",
+    `${encodeURIComponent(repositoryUrl)}.${kind === "state" ? "trust.json" : "root.json"}`,
+  );
 }
 
 /**
@@ -99,9 +219,9 @@ export function cacheFileName(repositoryUrl: string, kind: "state" | "root"): st
  * ```
  */
 export function readCacheFile(cacheDir: string, name: string): string | undefined {
-  const path = join(cacheDir, name);
+  const path = joinPath(cacheDir, name);
   try {
-    return readFileSync(path, "utf8");
+    return cacheFileSystem().readText(path);
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT") return undefined;
     if (isPermissionDenied(e)) throw e; // the CLI names the permission to grant
@@ -139,19 +259,20 @@ export function writeCacheFile(
   text: string,
   replace: (current: string | undefined) => boolean = () => true,
 ): boolean {
-  const path = join(cacheDir, name);
+  const fs = cacheFileSystem();
+  const path = joinPath(cacheDir, name);
   const temp = `${path}.${crypto.randomUUID()}.tmp`;
   try {
-    mkdirSync(join(path, ".."), { recursive: true, mode: 0o700 });
-    writeFileSync(temp, text, { flag: "wx", mode: 0o600 });
+    fs.makeDirectories(parentDirectory(path), 0o700);
+    fs.writeNew(temp, text, 0o600);
     if (!replace(readCacheFile(cacheDir, name))) {
-      rmSync(temp, { force: true });
+      fs.remove(temp);
       return false;
     }
-    renameSync(temp, path);
+    fs.rename(temp, path);
     return true;
   } catch (e) {
-    rmSync(temp, { force: true });
+    fs.remove(temp);
     if (e instanceof ConfigError || isPermissionDenied(e)) throw e;
     throw new ConfigError("TUF_CACHE", `Cannot write the trust cache ${path}: ${(e as Error).message}`);
   }

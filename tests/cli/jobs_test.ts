@@ -15,7 +15,8 @@ import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import process from "node:process";
 import { describe, it } from "node:test";
-import { runCli } from "../_support/cli.ts";
+import { main } from "../../lib/cli/mod.ts";
+import { runCli, TEST_CACHE_DIR } from "../_support/cli.ts";
 import { REPO_ROOT, TESTDATA } from "../_support/paths.ts";
 
 const CASE = `${TESTDATA}/genuine/java-bundle-v3-prod`;
@@ -60,6 +61,27 @@ describe("verify --jobs", () => {
       assert.equal(many.stderr, one.stderr, jobs);
       assert.equal(many.stdout, one.stdout, jobs);
     }
+  });
+
+  it("a worker whose code loads slowly gets its tasks once it listens (no task is lost, nothing hangs)", async () => {
+    const now = new Date();
+    const one = await runCli([...FLAGS, "--jobs", "1", ...files], {}, now);
+    let stderr = "";
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const code = await Promise.race([
+      main([...FLAGS, "--jobs", "2", ...files], {
+        stdout: () => {},
+        stderr: (t) => (stderr += t),
+        env: { SIGSTORE_TS_CACHE_DIR: TEST_CACHE_DIR },
+        now: () => now,
+        workerEntry: new URL("./_slow_worker.ts", import.meta.url).href,
+      }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("--jobs 2 with a slow worker hung")), 60_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    assert.equal(code, one.code);
+    assert.equal(stderr, one.stderr);
   });
 
   const programs: [string, string[], string | undefined][] = [

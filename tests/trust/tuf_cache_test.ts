@@ -21,6 +21,39 @@ test("resolveCacheDir() honours SIGSTORE_TS_CACHE_DIR, then the platform's user 
   if (platform() === "linux") {
     assert.equal(resolveCacheDir({ XDG_CACHE_HOME: "/y", HOME: "/h" }), "/y/sigstore-ts");
     assert.equal(resolveCacheDir({ HOME: "/h" }), "/h/.cache/sigstore-ts");
+    assert.equal(resolveCacheDir({ XDG_CACHE_HOME: "/y/", HOME: "/h" }), "/y/sigstore-ts");
+    assert.equal(resolveCacheDir({ HOME: "/h/" }), "/h/.cache/sigstore-ts");
+  }
+});
+
+test("on Deno without HOME the home directory needs --allow-sys=homedir: one line naming it, and with it the cache is found", async () => {
+  const dir = mkdtempSync(`${tmpdir()}/sigstore-ts-homedir-`);
+  try {
+    const deno = `${REPO_ROOT}/node_modules/.bin/deno`;
+    const env = { HOME: "", USERPROFILE: "", XDG_CACHE_HOME: dir, SIGSTORE_TS_CACHE_DIR: "" };
+    const show = (grants: string[]) =>
+      runProcess(deno, [
+        "run",
+        "--no-prompt",
+        "--allow-read",
+        "--allow-env",
+        ...grants,
+        `${REPO_ROOT}/cli.ts`,
+        "trust",
+        "show",
+      ], env);
+    const denied = await show([]);
+    assert.equal(denied.code, 1);
+    assert.match(
+      denied.stderr,
+      /^error: Cannot find the home directory for the trust cache \(missing permission: sys access to "homedir" \(run deno with --allow-sys=homedir\)\): set HOME or SIGSTORE_TS_CACHE_DIR\n$/,
+    );
+    const granted = await show(["--allow-sys=homedir"]);
+    assert.equal(granted.code, 1); // no --allow-net: the refresh is refused, after the cache was located
+    assert.doesNotMatch(granted.stderr, /home directory/);
+    assert.match(granted.stderr, /Cannot refresh the trust from https:\/\/tuf-repo-cdn\.sigstore\.dev/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
