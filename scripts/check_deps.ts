@@ -51,7 +51,6 @@ const RUNTIME_EDGES: Record<string, string[]> = {
 const PACKAGES: Record<string, string> = {
   "@noble/curves": "crypto",
   "@noble/hashes": "crypto",
-  "@peculiar/x509": "x509",
   "tuf-js": "trust",
 };
 
