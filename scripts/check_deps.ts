@@ -7,8 +7,9 @@
  * folders that may import it directly. Also walks the module graph of the
  * browser-safe `./verify` entry (every relative import, static or dynamic)
  * and refuses any `node:` import in it (`node:crypto` is looked up at run
- * time by lib/crypto/_node_crypto.ts, without an import). Exits 1 listing
- * every violation.
+ * time by lib/crypto/_node_crypto.ts, without an import), and checks that
+ * every package.json dependency is imported by lib/ (a declared dependency
+ * nothing imports is a defect). Exits 1 listing every violation.
  *
  * Run: deno run --allow-read scripts/check_deps.ts
  *
@@ -92,6 +93,9 @@ function checkBrowserGraph(entry: string): void {
   }
 }
 
+/** The npm packages some module of lib/ imports. */
+const imported = new Set<string>();
+
 for (const folder of readdirSync(LIB)) {
   const allowed = ALLOWED[folder];
   if (allowed === undefined) {
@@ -122,11 +126,29 @@ for (const folder of readdirSync(LIB)) {
       }
       if (spec.startsWith("node:")) continue; // runtime edges are reviewed by hand (style.md §2)
       const pkg = Object.keys(PACKAGES).find((p) => spec === p || spec.startsWith(`${p}/`));
+      if (pkg !== undefined) imported.add(pkg);
       if (pkg === undefined) problems.push(`${where}: not a declared dependency`);
       else if (PACKAGES[pkg] !== folder) {
         problems.push(`${where}: only lib/${PACKAGES[pkg]} may import ${pkg}`);
       }
     }
+  }
+}
+// A declared dependency nothing imports is a defect: every package.json dependency must be imported and tabled.
+const declared = Object.keys(
+  (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    dependencies?: Record<string, string>;
+  }).dependencies ?? {},
+);
+for (const pkg of declared) {
+  if (!(pkg in PACKAGES)) problems.push(`package.json: dependency ${pkg} is not in the package table`);
+  else if (!imported.has(pkg)) {
+    problems.push(`package.json: dependency ${pkg} is declared but nothing in lib/ imports it`);
+  }
+}
+for (const pkg of Object.keys(PACKAGES)) {
+  if (!declared.includes(pkg)) {
+    problems.push(`scripts/check_deps.ts: ${pkg} is tabled but not a package.json dependency`);
   }
 }
 checkBrowserGraph(BROWSER_ENTRY);
