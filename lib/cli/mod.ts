@@ -46,12 +46,18 @@ const ANY_FLAG = new Map<string, FlagSpec>(
     .flatMap((f) => spellings(f).map((s): [string, FlagSpec] => [s, f])),
 );
 
-/** Which commands take each flag spelling, for "it belongs to …" in messages. */
-const OWNERS = new Map<string, string[]>();
-for (const { spec, path } of EVERY_COMMAND) {
-  for (const s of new Set(spec.groups.flatMap((g) => g.flags).flatMap(spellings))) {
-    OWNERS.set(s, [...(OWNERS.get(s) ?? []), commandName(path)]);
+let owners: Map<string, string[]> | undefined;
+
+/** Which commands take each flag spelling, for "it belongs to …" in messages (built when first needed). */
+function flagOwners(): Map<string, string[]> {
+  if (owners !== undefined) return owners;
+  owners = new Map();
+  for (const { spec, path } of EVERY_COMMAND) {
+    for (const s of new Set(spec.groups.flatMap((g) => g.flags).flatMap(spellings))) {
+      owners.set(s, [...(owners.get(s) ?? []), commandName(path)]);
+    }
   }
+  return owners;
 }
 
 /** Runs the CLI with `args` (without the program name); returns the exit code. */
@@ -168,14 +174,16 @@ async function dispatch(located: Located, io: CliIo, deps: SignDependencies): Pr
     return EXIT.OK;
   }
   const flags = node.groups.flatMap((g) => g.flags);
-  const knownElsewhere = new Map<string, string>();
-  for (const [spelling, owners] of OWNERS) {
-    knownElsewhere.set(
-      spelling,
-      `${spelling} is not an option of ${name} (it belongs to ${owners.join(", ")})`,
-    );
-  }
-  for (const [spelling, why] of Object.entries(node.refuse ?? {})) knownElsewhere.set(spelling, why);
+  const refuse: Readonly<Record<string, string>> = node.refuse ?? {};
+  const knownElsewhere = {
+    get(spelling: string): string | undefined {
+      if (Object.hasOwn(refuse, spelling)) return refuse[spelling];
+      const owners = flagOwners().get(spelling);
+      return owners === undefined
+        ? undefined
+        : `${spelling} is not an option of ${name} (it belongs to ${owners.join(", ")})`;
+    },
+  };
   const parsed = parseCommandArgs(rest, { command: name, flags, knownElsewhere, env: io.env });
   if (parsed.values.help) { // -h inside a group of short flags (-vh)
     io.stdout(commandUsage(path));

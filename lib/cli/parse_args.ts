@@ -54,7 +54,7 @@ export interface ParseContext {
    * Flags of other commands, by every spelling (`--x`, `-x`): a message saying
    * why this command refuses it, or `""` for the generic one.
    */
-  readonly knownElsewhere: ReadonlyMap<string, string>;
+  readonly knownElsewhere: Pick<ReadonlyMap<string, string>, "get">;
   /** Environment variables, for defaults. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
