@@ -40,6 +40,31 @@ function fail(what: string): never {
   throw new ParseError("DER_PARSE", `Malformed DER: ${what}`);
 }
 
+/**
+ * A node as the reader makes it: `value` at once (every caller reads it),
+ * `raw` only when asked for (few do: the signed parts of a structure), so
+ * a parse makes one view per element, not two.
+ */
+class ReadNode implements DerNode {
+  readonly tag: number;
+  readonly value: Uint8Array;
+  #raw: Uint8Array | undefined;
+  readonly #source: Uint8Array;
+  readonly #start: number;
+  readonly #end: number;
+  constructor(tag: number, source: Uint8Array, start: number, valueStart: number, end: number) {
+    this.tag = tag;
+    this.value = source.subarray(valueStart, end);
+    this.#source = source;
+    this.#start = start;
+    this.#end = end;
+  }
+  /** The complete encoding: identifier, length and contents. */
+  get raw(): Uint8Array {
+    return this.#raw ??= this.#source.subarray(this.#start, this.#end);
+  }
+}
+
 /** Reads one element at `offset`; returns it and the offset after it. */
 export function readDerAt(bytes: Uint8Array, offset: number): { node: DerNode; next: number } {
   if (offset + 2 > bytes.length) fail("truncated element header");
@@ -61,10 +86,7 @@ export function readDerAt(bytes: Uint8Array, offset: number): { node: DerNode; n
   }
   const end = pos + length;
   if (end > bytes.length) fail("element longer than its container");
-  return {
-    node: { tag, raw: bytes.subarray(offset, end), value: bytes.subarray(pos, end) },
-    next: end,
-  };
+  return { node: new ReadNode(tag, bytes, offset, pos, end), next: end };
 }
 
 /** Parses bytes that must hold exactly one DER element. */
