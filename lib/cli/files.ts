@@ -19,7 +19,7 @@
 import { createHasher, type HashAlgorithm } from "../crypto/mod.ts";
 import { concatBytes } from "../encoding/mod.ts";
 import { SigstoreError } from "../errors/mod.ts";
-import { fileSystem } from "./_file_system.ts";
+import { fileSystem, type OpenFile } from "./_file_system.ts";
 import { describePermissionDenied } from "./permissions.ts";
 import { quote } from "./safe_text.ts";
 
@@ -164,12 +164,48 @@ export async function readArtifactStream(
 }
 
 /**
+ * True when a read ahead (off the main thread, into a second buffer) can
+ * overlap the hashing of the current chunk: when this process may run on
+ * more than one core (`navigator.hardwareConcurrency` counts the cores it is
+ * allowed, as `taskset` sets them, on Deno, Bun and Node), and always on
+ * Deno, where it measured faster even on one core.
+ */
+function readAheadPays(): boolean {
+  const g = globalThis as { Deno?: unknown; navigator?: { hardwareConcurrency?: number } };
+  const cores = g.navigator?.hardwareConcurrency;
+  return g.Deno !== undefined || cores === undefined || cores > 1;
+}
+
+/**
+ * Hashes an open file to its end with `reader`, through reused
+ * {@linkcode ARTIFACT_CHUNK_BYTES} buffers: two where a read ahead pays
+ * (the next chunk is read while this one is hashed), else one, read
+ * synchronously (on one core the hand-off to a reading thread only costs:
+ * Bun under `taskset -c 0` hashes about 4% faster so; 1 MiB chunks beat
+ * 256 and 512 KiB ones on both paths and runtimes, 2 MiB ones gain nothing).
+ */
+async function hashOpenFile(open: OpenFile, reader: ReturnType<typeof artifactReader>): Promise<void> {
+  let current = new Uint8Array(ARTIFACT_CHUNK_BYTES);
+  if (!readAheadPays()) {
+    for (let n = open.read(current); n > 0; n = open.read(current)) reader.add(current.subarray(0, n));
+    return;
+  }
+  let next = new Uint8Array(ARTIFACT_CHUNK_BYTES);
+  let reading = open.readAsync(current);
+  for (let n = await reading; n > 0; n = await reading) {
+    reading = open.readAsync(next); // read ahead into the other buffer ...
+    reader.add(current.subarray(0, n)); // ... while this chunk is hashed
+    [current, next] = [next, current];
+  }
+}
+
+/**
  * Reads an artifact from a path: a regular file, a FIFO, a pipe or a
  * device, never a directory. A regular file of at most
  * {@linkcode KEEP_ARTIFACT_BYTES} (or any size, with `needsBytes`) is read
- * whole; anything else is hashed through two reused
- * {@linkcode ARTIFACT_CHUNK_BYTES} buffers (the next chunk is read while
- * one is hashed), so memory stays flat at any size.
+ * whole; anything else is hashed through one or two reused
+ * {@linkcode ARTIFACT_CHUNK_BYTES} buffers (see `hashOpenFile`), so memory
+ * stays flat at any size.
  */
 export async function readArtifactFile(
   path: string,
@@ -177,7 +213,7 @@ export async function readArtifactFile(
   needsBytes = false,
 ): Promise<ReadArtifact> {
   const fs = fileSystem();
-  let file: ReturnType<typeof fs.open> | undefined;
+  let file: OpenFile | undefined;
   try {
     const st = fs.stat(path);
     if (st.isDirectory) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
@@ -188,16 +224,9 @@ export async function readArtifactFile(
       reader.add(bytes);
       return reader.result();
     }
-    const open = file = fs.open(path);
+    file = fs.open(path);
     const reader = artifactReader(algorithms, needsBytes);
-    let current = new Uint8Array(ARTIFACT_CHUNK_BYTES);
-    let next = new Uint8Array(ARTIFACT_CHUNK_BYTES);
-    let reading = open.readAsync(current);
-    for (let n = await reading; n > 0; n = await reading) {
-      reading = open.readAsync(next); // read ahead into the other buffer ...
-      reader.add(current.subarray(0, n)); // ... while this chunk is hashed
-      [current, next] = [next, current];
-    }
+    await hashOpenFile(file, reader);
     return reader.result();
   } catch (e) {
     throw ioError("artifact", path, e);
