@@ -41,33 +41,49 @@ function fail(what: string): never {
 }
 
 /**
- * A node as the reader makes it: `value` at once (every caller reads it),
- * `raw` only when asked for (few do: the signed parts of a structure), so
- * a parse makes one view per element, not two.
+ * A node as the reader makes it: where it lies in the bytes it was read
+ * from, with `value` and `raw` views made only when asked for. Children of
+ * a constructed node are read straight from those bytes, so walking a
+ * structure makes a view only of what a caller takes out of it.
  */
 class ReadNode implements DerNode {
   readonly tag: number;
-  readonly value: Uint8Array;
-  #raw: Uint8Array | undefined;
   readonly #source: Uint8Array;
   readonly #start: number;
+  readonly #valueStart: number;
   readonly #end: number;
+  #value: Uint8Array | undefined;
+  #raw: Uint8Array | undefined;
   constructor(tag: number, source: Uint8Array, start: number, valueStart: number, end: number) {
     this.tag = tag;
-    this.value = source.subarray(valueStart, end);
     this.#source = source;
     this.#start = start;
+    this.#valueStart = valueStart;
     this.#end = end;
+  }
+  /** The contents octets. */
+  get value(): Uint8Array {
+    return this.#value ??= this.#source.subarray(this.#valueStart, this.#end);
   }
   /** The complete encoding: identifier, length and contents. */
   get raw(): Uint8Array {
     return this.#raw ??= this.#source.subarray(this.#start, this.#end);
   }
+  /** The elements in this node's contents. */
+  children(): DerNode[] {
+    const out: DerNode[] = [];
+    for (let offset = this.#valueStart; offset < this.#end;) {
+      const { node, next } = readAt(this.#source, offset, this.#end);
+      out.push(node);
+      offset = next;
+    }
+    return out;
+  }
 }
 
-/** Reads one element at `offset`; returns it and the offset after it. */
-export function readDerAt(bytes: Uint8Array, offset: number): { node: DerNode; next: number } {
-  if (offset + 2 > bytes.length) fail("truncated element header");
+/** Reads one element at `offset` of `bytes`, which must end by `limit`. */
+function readAt(bytes: Uint8Array, offset: number, limit: number): { node: ReadNode; next: number } {
+  if (offset + 2 > limit) fail("truncated element header");
   const tag = bytes[offset]!;
   if ((tag & 0x1f) === 0x1f) fail("high tag numbers are not supported");
   let pos = offset + 1;
@@ -79,19 +95,24 @@ export function readDerAt(bytes: Uint8Array, offset: number): { node: DerNode; n
     const count = first & 0x7f;
     if (count === 0) fail("indefinite length");
     if (count > 4) fail("length too large");
-    if (pos + count > bytes.length) fail("truncated length");
+    if (pos + count > limit) fail("truncated length");
     length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + bytes[pos++]!;
     if (length < 0x80 || (count > 1 && bytes[pos - count] === 0)) fail("non-minimal length");
   }
   const end = pos + length;
-  if (end > bytes.length) fail("element longer than its container");
+  if (end > limit) fail("element longer than its container");
   return { node: new ReadNode(tag, bytes, offset, pos, end), next: end };
+}
+
+/** Reads one element at `offset`; returns it and the offset after it. */
+export function readDerAt(bytes: Uint8Array, offset: number): { node: DerNode; next: number } {
+  return readAt(bytes, offset, bytes.length);
 }
 
 /** Parses bytes that must hold exactly one DER element. */
 export function parseDer(bytes: Uint8Array): DerNode {
-  const { node, next } = readDerAt(bytes, 0);
+  const { node, next } = readAt(bytes, 0, bytes.length);
   if (next !== bytes.length) fail("trailing bytes after element");
   return node;
 }
@@ -99,10 +120,12 @@ export function parseDer(bytes: Uint8Array): DerNode {
 /** The child elements of a constructed node. */
 export function derChildren(node: DerNode): DerNode[] {
   if ((node.tag & 0x20) === 0) fail(`tag 0x${node.tag.toString(16)} is not constructed`);
+  if (node instanceof ReadNode) return node.children();
   const out: DerNode[] = [];
   let offset = 0;
-  while (offset < node.value.length) {
-    const { node: child, next } = readDerAt(node.value, offset);
+  const value = node.value;
+  while (offset < value.length) {
+    const { node: child, next } = readAt(value, offset, value.length);
     out.push(child);
     offset = next;
   }
