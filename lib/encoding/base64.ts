@@ -53,8 +53,6 @@ const nativeFromBase64 = (Uint8Array as {
   fromBase64?: (text: string, options: { lastChunkHandling: "strict" }) => Uint8Array;
 }).fromBase64;
 const STRICT = { lastChunkHandling: "strict" } as const;
-/** White space the native decoder skips but this one refuses (it skips only line breaks). */
-const OTHER_WHITE_SPACE = /[\t\f ]/;
 
 /**
  * Decodes standard or URL-safe base64, with or without padding. Line
@@ -64,14 +62,17 @@ const OTHER_WHITE_SPACE = /[\t\f ]/;
  * an impossible length, non-zero trailing bits).
  */
 export function decodeBase64(text: string): Uint8Array | undefined {
-  // The native decoder, strict, accepts a subset of what this function does
-  // (standard alphabet, padded, zero trailing bits) once other white space is
-  // ruled out; whatever it refuses, the portable decoder judges.
-  if (nativeFromBase64 !== undefined && !OTHER_WHITE_SPACE.test(text)) {
+  // The native decoder, strict, accepts padded standard base64 with zero
+  // trailing bits, and skips white space. When the text is exactly as long
+  // as the canonical encoding of what it decoded to, it held no white space,
+  // and this function would accept it too, with the same bytes; whatever else
+  // there is (URL-safe, unpadded, wrapped, not base64), the portable decoder judges.
+  if (nativeFromBase64 !== undefined) {
     try {
-      return nativeFromBase64(text, STRICT);
+      const bytes = nativeFromBase64(text, STRICT);
+      if (text.length === 4 * Math.ceil(bytes.length / 3)) return bytes;
     } catch {
-      // URL-safe, unpadded, or not base64 at all
+      // not strict standard base64
     }
   }
   return decodeBase64Js(text);
