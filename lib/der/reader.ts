@@ -69,20 +69,24 @@ class ReadNode implements DerNode {
   get raw(): Uint8Array {
     return this.#raw ??= this.#source.subarray(this.#start, this.#end);
   }
+  /** The offset just after this node in the bytes it was read from. */
+  get end(): number {
+    return this.#end;
+  }
   /** The elements in this node's contents. */
   children(): DerNode[] {
     const out: DerNode[] = [];
     for (let offset = this.#valueStart; offset < this.#end;) {
-      const { node, next } = readAt(this.#source, offset, this.#end);
+      const node = readAt(this.#source, offset, this.#end);
       out.push(node);
-      offset = next;
+      offset = node.end;
     }
     return out;
   }
 }
 
 /** Reads one element at `offset` of `bytes`, which must end by `limit`. */
-function readAt(bytes: Uint8Array, offset: number, limit: number): { node: ReadNode; next: number } {
+function readAt(bytes: Uint8Array, offset: number, limit: number): ReadNode {
   if (offset + 2 > limit) fail("truncated element header");
   const tag = bytes[offset]!;
   if ((tag & 0x1f) === 0x1f) fail("high tag numbers are not supported");
@@ -102,18 +106,19 @@ function readAt(bytes: Uint8Array, offset: number, limit: number): { node: ReadN
   }
   const end = pos + length;
   if (end > limit) fail("element longer than its container");
-  return { node: new ReadNode(tag, bytes, offset, pos, end), next: end };
+  return new ReadNode(tag, bytes, offset, pos, end);
 }
 
 /** Reads one element at `offset`; returns it and the offset after it. */
 export function readDerAt(bytes: Uint8Array, offset: number): { node: DerNode; next: number } {
-  return readAt(bytes, offset, bytes.length);
+  const node = readAt(bytes, offset, bytes.length);
+  return { node, next: node.end };
 }
 
 /** Parses bytes that must hold exactly one DER element. */
 export function parseDer(bytes: Uint8Array): DerNode {
-  const { node, next } = readAt(bytes, 0, bytes.length);
-  if (next !== bytes.length) fail("trailing bytes after element");
+  const node = readAt(bytes, 0, bytes.length);
+  if (node.end !== bytes.length) fail("trailing bytes after element");
   return node;
 }
 
@@ -125,9 +130,9 @@ export function derChildren(node: DerNode): DerNode[] {
   let offset = 0;
   const value = node.value;
   while (offset < value.length) {
-    const { node: child, next } = readAt(value, offset, value.length);
+    const child = readAt(value, offset, value.length);
     out.push(child);
-    offset = next;
+    offset = child.end;
   }
   return out;
 }
