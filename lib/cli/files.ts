@@ -122,20 +122,22 @@ export type ReadArtifact =
   | { readonly kind: "bytes"; readonly bytes: Uint8Array }
   | { readonly kind: "digest"; readonly digests: Map<HashAlgorithm, Uint8Array> };
 
+/** Which of an artifact's bytes a reader keeps: all, the first {@linkcode KEEP_ARTIFACT_BYTES}, or none. */
+type Keep = "all" | "small" | "none";
+
 /**
  * Hashes chunks with every algorithm in `algorithms`, keeping their bytes
- * while `keep(total)` says so; the chunks may reuse one buffer (kept bytes
- * are copied).
+ * as `keep` says; the chunks may reuse one buffer (kept bytes are copied).
  */
-function artifactReader(algorithms: readonly HashAlgorithm[], keepAll: boolean) {
+function artifactReader(algorithms: readonly HashAlgorithm[], keep: Keep) {
   const hashers = algorithms.map((a) => [a, createHasher(a)] as const);
-  let kept: Uint8Array[] | undefined = [];
+  let kept: Uint8Array[] | undefined = keep === "none" ? undefined : [];
   let total = 0;
   return {
     add(chunk: Uint8Array): void {
       for (const [, h] of hashers) h.update(chunk);
       total += chunk.length;
-      if (kept !== undefined && (keepAll || total <= KEEP_ARTIFACT_BYTES)) kept.push(chunk.slice());
+      if (kept !== undefined && (keep === "all" || total <= KEEP_ARTIFACT_BYTES)) kept.push(chunk.slice());
       else kept = undefined;
     },
     result(): ReadArtifact {
@@ -156,7 +158,7 @@ export async function readArtifactStream(
   algorithms: readonly HashAlgorithm[],
   needsBytes = false,
 ): Promise<ReadArtifact> {
-  const reader = artifactReader(algorithms, needsBytes);
+  const reader = artifactReader(algorithms, needsBytes ? "all" : "small");
   for await (const chunk of chunks) {
     reader.add(typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk);
   }
@@ -220,12 +222,15 @@ export async function readArtifactFile(
     if (st.isFile && (needsBytes || st.size <= KEEP_ARTIFACT_BYTES)) {
       const bytes = fs.readFile(path);
       if (needsBytes || bytes.length <= KEEP_ARTIFACT_BYTES) return { kind: "bytes", bytes };
-      const reader = artifactReader(algorithms, false); // it grew since stat: hash what was read
+      const reader = artifactReader(algorithms, "none"); // it grew since stat: hash what was read
       reader.add(bytes);
       return reader.result();
     }
     file = fs.open(path);
-    const reader = artifactReader(algorithms, needsBytes);
+    // A regular file this large is never kept, not even its first chunks (that
+    // was up to 8 MiB more at the peak), even if it shrank since stat: its
+    // digests serve, as a key that needs the bytes was handled above.
+    const reader = artifactReader(algorithms, st.isFile ? "none" : needsBytes ? "all" : "small");
     await hashOpenFile(file, reader);
     return reader.result();
   } catch (e) {
