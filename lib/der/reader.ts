@@ -69,6 +69,10 @@ class ReadNode implements DerNode {
   get raw(): Uint8Array {
     return this.#raw ??= this.#source.subarray(this.#start, this.#end);
   }
+  /** The contents as one character per byte, without making a view of them. */
+  contentsLatin1(): string {
+    return latin1(this.#source, this.#valueStart, this.#end);
+  }
   /** The offset just after this node in the bytes it was read from. */
   get end(): number {
     return this.#end;
@@ -155,20 +159,20 @@ const oidCache = new Map<string, string>();
 const LATIN1: readonly string[] = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
 
 /** Short bytes as a string of one character per byte (no spread call: OIDs and times are read often). */
-function latin1(bytes: Uint8Array): string {
+function latin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
   let out = "";
-  for (let i = 0; i < bytes.length; i++) out += LATIN1[bytes[i]!]!;
+  for (let i = start; i < end; i++) out += LATIN1[bytes[i]!]!;
   return out;
 }
 
 /** Decodes an OBJECT IDENTIFIER to dotted form. */
 export function decodeOid(node: DerNode): string {
   expectTag(node, TAG.OID, "object identifier");
-  const v = node.value;
-  if (v.length === 0) fail("empty object identifier");
-  const key = latin1(v);
+  const key = node instanceof ReadNode ? node.contentsLatin1() : latin1(node.value);
+  if (key.length === 0) fail("empty object identifier");
   const cached = oidCache.get(key);
   if (cached !== undefined) return cached;
+  const v = node.value;
   const arcs: string[] = [];
   let acc = 0n;
   let first = true;
