@@ -89,8 +89,10 @@ export function verifyStatementSubjectDigests(
   statement: Statement,
   artifactDigests: ReadonlyMap<string, Uint8Array>,
 ): StatementSubject {
-  for (const [algorithm, value] of artifactDigests) {
-    const hex = encodeHex(value);
+  for (const algorithm of artifactDigests.keys()) {
+    // Only algorithms some subject offers: a byte artifact's digest is computed when first asked for.
+    if (!statement.subjects.some((s) => s.digest[algorithm] !== undefined)) continue;
+    const hex = encodeHex(artifactDigests.get(algorithm)!);
     const match = statement.subjects.find((s) => s.digest[algorithm]?.toLowerCase() === hex);
     if (match !== undefined) return match;
   }

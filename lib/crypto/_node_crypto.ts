@@ -35,17 +35,40 @@ export interface NodeCrypto {
 /** `Bun.CryptoHasher`, when running on Bun. */
 interface BunHasher {
   new (algorithm: string): { update(data: Uint8Array): unknown; digest(): Uint8Array };
+  /** One-shot: hashes `data` into `into` and returns it. */
+  hash(algorithm: string, data: Uint8Array, into: Uint8Array): Uint8Array;
 }
 
 const bunHasher = (globalThis as { Bun?: { CryptoHasher?: BunHasher } }).Bun?.CryptoHasher;
 
+/** Digest lengths, for the builtin hashes that write into a given array. */
+const OUTPUT_BYTES: Readonly<Record<string, number>> = { sha256: 32, sha384: 48, sha512: 64 };
+
 /**
  * A native incremental hash where the runtime has one without loading a
- * module first (Bun), else `undefined`.
+ * module first (Bun), else `undefined`. Its digest is a plain `Uint8Array`.
  */
 export function builtinHash(algorithm: string): NativeHash | undefined {
-  return bunHasher === undefined ? undefined : new bunHasher(algorithm);
+  if (bunHasher === undefined) return undefined;
+  const hasher = new bunHasher(algorithm);
+  return {
+    update: (data) => hasher.update(data),
+    digest: () => {
+      const d = hasher.digest(); // a Buffer: viewed as a plain Uint8Array, not copied
+      return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+    },
+  };
 }
+
+/**
+ * A native one-shot digest where the runtime has one without loading a
+ * module first (Bun: about a fifth of the cost of an incremental hash for a
+ * small input), as a plain `Uint8Array`; `undefined` elsewhere.
+ */
+export const builtinDigest: ((algorithm: string, data: Uint8Array) => Uint8Array) | undefined =
+  bunHasher === undefined
+    ? undefined
+    : (algorithm, data) => bunHasher.hash(algorithm, data, new Uint8Array(OUTPUT_BYTES[algorithm]!));
 
 let loaded: NodeCrypto | null | undefined;
 

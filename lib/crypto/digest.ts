@@ -16,7 +16,7 @@
  */
 
 import { sha256, sha384, sha512 } from "@noble/hashes/sha2.js";
-import { builtinHash, nodeCrypto } from "./_node_crypto.ts";
+import { builtinDigest, builtinHash, nodeCrypto } from "./_node_crypto.ts";
 
 /** Hash algorithms Sigstore uses for artifacts, logs and certificates. */
 export type HashAlgorithm = "sha256" | "sha384" | "sha512";
@@ -46,7 +46,9 @@ let pureJsDigests = 0;
 
 /** Creates an incremental hasher: native where the runtime has one, pure JS otherwise. */
 export function createHasher(algorithm: HashAlgorithm): Hasher {
-  const native = builtinHash(algorithm) ?? nodeCrypto()?.createHash(algorithm);
+  const builtin = builtinHash(algorithm);
+  if (builtin !== undefined) return builtin as Hasher; // its digest is a plain Uint8Array already
+  const native = nodeCrypto()?.createHash(algorithm);
   if (native !== undefined) {
     return {
       update: (chunk) => void native.update(chunk),
@@ -63,8 +65,24 @@ export function createHasher(algorithm: HashAlgorithm): Hasher {
   };
 }
 
+/** Reused to join the parts of a small one-shot digest (a Merkle node is three). */
+const joined = new Uint8Array(builtinDigest === undefined ? 0 : 4096);
+
 /** Hashes bytes in one call. */
 export function digest(algorithm: HashAlgorithm, ...parts: Uint8Array[]): Uint8Array {
+  if (builtinDigest !== undefined) {
+    if (parts.length === 1) return builtinDigest(algorithm, parts[0]!);
+    let size = 0;
+    for (const p of parts) size += p.length;
+    if (size <= joined.length) {
+      let offset = 0;
+      for (const p of parts) {
+        joined.set(p, offset);
+        offset += p.length;
+      }
+      return builtinDigest(algorithm, joined.subarray(0, size));
+    }
+  }
   if (pureJsDigests < PURE_JS_FIRST) {
     let size = 0;
     for (const p of parts) size += p.length;

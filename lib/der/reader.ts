@@ -40,9 +40,58 @@ function fail(what: string): never {
   throw new ParseError("DER_PARSE", `Malformed DER: ${what}`);
 }
 
-/** Reads one element at `offset`; returns it and the offset after it. */
-export function readDerAt(bytes: Uint8Array, offset: number): { node: DerNode; next: number } {
-  if (offset + 2 > bytes.length) fail("truncated element header");
+/**
+ * A node as the reader makes it: where it lies in the bytes it was read
+ * from, with `value` and `raw` views made only when asked for. Children of
+ * a constructed node are read straight from those bytes, so walking a
+ * structure makes a view only of what a caller takes out of it.
+ */
+class ReadNode implements DerNode {
+  readonly tag: number;
+  readonly #source: Uint8Array;
+  readonly #start: number;
+  readonly #valueStart: number;
+  readonly #end: number;
+  #value: Uint8Array | undefined;
+  #raw: Uint8Array | undefined;
+  constructor(tag: number, source: Uint8Array, start: number, valueStart: number, end: number) {
+    this.tag = tag;
+    this.#source = source;
+    this.#start = start;
+    this.#valueStart = valueStart;
+    this.#end = end;
+  }
+  /** The contents octets. */
+  get value(): Uint8Array {
+    return this.#value ??= this.#source.subarray(this.#valueStart, this.#end);
+  }
+  /** The complete encoding: identifier, length and contents. */
+  get raw(): Uint8Array {
+    return this.#raw ??= this.#source.subarray(this.#start, this.#end);
+  }
+  /** The contents as one character per byte, without making a view of them. */
+  contentsLatin1(): string {
+    return latin1(this.#source, this.#valueStart, this.#end);
+  }
+  /** The offset just after this node in the bytes it was read from. */
+  get end(): number {
+    return this.#end;
+  }
+  /** The elements in this node's contents. */
+  children(): DerNode[] {
+    const out: DerNode[] = [];
+    for (let offset = this.#valueStart; offset < this.#end;) {
+      const node = readAt(this.#source, offset, this.#end);
+      out.push(node);
+      offset = node.end;
+    }
+    return out;
+  }
+}
+
+/** Reads one element at `offset` of `bytes`, which must end by `limit`. */
+function readAt(bytes: Uint8Array, offset: number, limit: number): ReadNode {
+  if (offset + 2 > limit) fail("truncated element header");
   const tag = bytes[offset]!;
   if ((tag & 0x1f) === 0x1f) fail("high tag numbers are not supported");
   let pos = offset + 1;
@@ -54,35 +103,40 @@ export function readDerAt(bytes: Uint8Array, offset: number): { node: DerNode; n
     const count = first & 0x7f;
     if (count === 0) fail("indefinite length");
     if (count > 4) fail("length too large");
-    if (pos + count > bytes.length) fail("truncated length");
+    if (pos + count > limit) fail("truncated length");
     length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + bytes[pos++]!;
     if (length < 0x80 || (count > 1 && bytes[pos - count] === 0)) fail("non-minimal length");
   }
   const end = pos + length;
-  if (end > bytes.length) fail("element longer than its container");
-  return {
-    node: { tag, raw: bytes.subarray(offset, end), value: bytes.subarray(pos, end) },
-    next: end,
-  };
+  if (end > limit) fail("element longer than its container");
+  return new ReadNode(tag, bytes, offset, pos, end);
+}
+
+/** Reads one element at `offset`; returns it and the offset after it. */
+export function readDerAt(bytes: Uint8Array, offset: number): { node: DerNode; next: number } {
+  const node = readAt(bytes, offset, bytes.length);
+  return { node, next: node.end };
 }
 
 /** Parses bytes that must hold exactly one DER element. */
 export function parseDer(bytes: Uint8Array): DerNode {
-  const { node, next } = readDerAt(bytes, 0);
-  if (next !== bytes.length) fail("trailing bytes after element");
+  const node = readAt(bytes, 0, bytes.length);
+  if (node.end !== bytes.length) fail("trailing bytes after element");
   return node;
 }
 
 /** The child elements of a constructed node. */
 export function derChildren(node: DerNode): DerNode[] {
   if ((node.tag & 0x20) === 0) fail(`tag 0x${node.tag.toString(16)} is not constructed`);
+  if (node instanceof ReadNode) return node.children();
   const out: DerNode[] = [];
   let offset = 0;
-  while (offset < node.value.length) {
-    const { node: child, next } = readDerAt(node.value, offset);
+  const value = node.value;
+  while (offset < value.length) {
+    const child = readAt(value, offset, value.length);
     out.push(child);
-    offset = next;
+    offset = child.end;
   }
   return out;
 }
@@ -102,15 +156,23 @@ export function derSequence(node: DerNode | undefined, what: string): DerNode[] 
 }
 
 const oidCache = new Map<string, string>();
+const LATIN1: readonly string[] = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
+
+/** Short bytes as a string of one character per byte (no spread call: OIDs and times are read often). */
+function latin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  let out = "";
+  for (let i = start; i < end; i++) out += LATIN1[bytes[i]!]!;
+  return out;
+}
 
 /** Decodes an OBJECT IDENTIFIER to dotted form. */
 export function decodeOid(node: DerNode): string {
   expectTag(node, TAG.OID, "object identifier");
-  const v = node.value;
-  if (v.length === 0) fail("empty object identifier");
-  const key = String.fromCharCode(...v);
+  const key = node instanceof ReadNode ? node.contentsLatin1() : latin1(node.value);
+  if (key.length === 0) fail("empty object identifier");
   const cached = oidCache.get(key);
   if (cached !== undefined) return cached;
+  const v = node.value;
   const arcs: string[] = [];
   let acc = 0n;
   let first = true;
@@ -176,7 +238,7 @@ export function decodeBitStringBytes(node: DerNode): Uint8Array {
 
 /** Decodes UTCTime or GeneralizedTime (UTC, `Z` suffix) to a Date. */
 export function decodeTime(node: DerNode): Date {
-  const text = String.fromCharCode(...node.value);
+  const text = latin1(node.value);
   let m: RegExpMatchArray | null;
   let year: number;
   if (node.tag === TAG.UTC_TIME) {

@@ -6,8 +6,14 @@
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
+/** `Uint8Array.prototype.toHex` (lower case) where the runtime has it (Deno, Bun). */
+const nativeToHex = (Uint8Array.prototype as { toHex?: (this: Uint8Array) => string }).toHex;
+/** `Uint8Array.fromHex` (either case, whole bytes, nothing else) where the runtime has it. */
+const nativeFromHex = (Uint8Array as { fromHex?: (text: string) => Uint8Array }).fromHex;
+
 /** Encodes bytes as lower-case hex. */
 export function encodeHex(bytes: Uint8Array): string {
+  if (nativeToHex !== undefined) return nativeToHex.call(bytes);
   let out = "";
   for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!]!;
   return out;
@@ -15,6 +21,13 @@ export function encodeHex(bytes: Uint8Array): string {
 
 /** Decodes hex (either case); `undefined` if the text is not whole bytes of hex. */
 export function decodeHex(text: string): Uint8Array | undefined {
+  if (nativeFromHex !== undefined) {
+    try {
+      return nativeFromHex(text);
+    } catch {
+      return undefined;
+    }
+  }
   if (text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) return undefined;
   const out = new Uint8Array(text.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);

@@ -32,10 +32,15 @@ function tooDeepAt(text: string, maxDepth: number): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === BACKSLASH) i++;
-        else if (d === QUOTE) break;
+      // To the closing quote: the next quote not escaped by an odd run of backslashes
+      // (indexOf, not a loop: most of a Sigstore document is long base64 strings).
+      for (;;) {
+        const close = text.indexOf('"', i + 1);
+        if (close < 0) return -1; // unterminated: JSON.parse reports it
+        let backslashes = 0;
+        while (text.charCodeAt(close - 1 - backslashes) === BACKSLASH) backslashes++;
+        i = close;
+        if (backslashes % 2 === 0) break;
       }
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (++depth > maxDepth) return i;

@@ -316,7 +316,7 @@ function readAccuracy(node: DerNode): TimestampAccuracy {
     const part = parts[p];
     if (part?.tag !== tag) return undefined;
     p++;
-    return decodeSmallInteger({ ...part, tag: TAG.INTEGER });
+    return decodeSmallInteger({ tag: TAG.INTEGER, raw: part.raw, value: part.value });
   };
   const seconds = read(TAG.INTEGER);
   const millis = read(0x80);

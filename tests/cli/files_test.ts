@@ -45,6 +45,34 @@ describe("readArtifactFile", () => {
     assert.equal(read.digests.size, 2);
   });
 
+  it("hashes a large file the same when the process has one core (Bun, Node: one buffer, synchronous reads), at every chunk boundary", async () => {
+    const nav = globalThis.navigator as unknown as Record<string, unknown>;
+    Object.defineProperty(nav, "hardwareConcurrency", { value: 1, configurable: true });
+    try {
+      assert.equal(navigator.hardwareConcurrency, 1);
+      for (const extra of [0, 1, ARTIFACT_CHUNK_BYTES - 1, ARTIFACT_CHUNK_BYTES + 1]) {
+        const bytes = pattern(KEEP_ARTIFACT_BYTES + 2 * ARTIFACT_CHUNK_BYTES + extra);
+        writeFileSync(`${work}/single-core`, bytes);
+        const read = await readArtifactFile(`${work}/single-core`, ["sha256", "sha512"]);
+        assert.equal(read.kind, "digest");
+        if (read.kind !== "digest") return;
+        assert.equal(
+          encodeHex(read.digests.get("sha256")!),
+          sha("sha256", bytes),
+          `${extra} bytes past a chunk`,
+        );
+        assert.equal(
+          encodeHex(read.digests.get("sha512")!),
+          sha("sha512", bytes),
+          `${extra} bytes past a chunk`,
+        );
+      }
+    } finally {
+      delete nav.hardwareConcurrency;
+    }
+    assert.equal(Object.hasOwn(nav, "hardwareConcurrency"), false, "the stub is gone");
+  });
+
   it("keeps a large file whole when the key signs whole messages (RSA, Ed25519)", async () => {
     const read = await readArtifactFile(`${work}/large`, ["sha256"], true);
     assert.equal(read.kind, "bytes");

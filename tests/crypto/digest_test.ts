@@ -45,6 +45,23 @@ function* chunked(bytes: Uint8Array, sizes: readonly number[]): Generator<Uint8A
 }
 
 describe("digest()", () => {
+  it("digest() of several parts is the digest of their concatenation, below, at and above the 4 KiB join buffer, and returns a plain Uint8Array the next call does not overwrite", () => {
+    const data = pseudoRandom(9000);
+    for (const total of [0, 1, 65, 4095, 4096, 4097, 9000]) {
+      for (const alg of ["sha256", "sha384", "sha512"] as const) {
+        const whole = data.subarray(0, total);
+        const expected = createHash(alg).update(whole).digest("hex");
+        const cut = Math.floor(total / 3);
+        const parts = [whole.subarray(0, cut), whole.subarray(cut, 2 * cut), whole.subarray(2 * cut)];
+        const d = digest(alg, ...parts);
+        assert.equal(encodeHex(d), expected, `${alg} of ${total} bytes in three parts`);
+        assert.equal(encodeHex(digest(alg, whole)), expected, `${alg} of ${total} bytes in one part`);
+        assert.equal(Object.getPrototypeOf(d), Uint8Array.prototype);
+        digest(alg, Uint8Array.of(1), Uint8Array.of(2)); // reuses the join buffer
+        assert.equal(encodeHex(d), expected, "an earlier digest is not a view of the join buffer");
+      }
+    }
+  });
   for (const alg of ["sha256", "sha384", "sha512"] as const) {
     it(`digest() gives the FIPS 180-2 ${alg} of "abc", in one part or several`, () => {
       assert.equal(encodeHex(digest(alg, abc)), ABC[alg]);

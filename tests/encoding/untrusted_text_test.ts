@@ -109,6 +109,17 @@ describe("parseJsonText()", () => {
       );
     }
   });
+  it("ends a string at a quote after an even run of backslashes, and only there", () => {
+    // JSON text with 2, 4, 2 and 6 backslashes before the closing quote: 1, 2, 1 and 3 in the value.
+    for (const inner of [String.raw`\\`, String.raw`\\\\`, String.raw`a\\`, String.raw`\\\\\\`]) {
+      const text = `["${inner}", [[1]]]`;
+      assert.deepEqual(parseJsonText(text, { maxDepth: 3 }), JSON.parse(text), text);
+      assert.throws(() => parseJsonText(text, { maxDepth: 2 }), /nested more than 2 deep/, text);
+    }
+    const escaped = String.raw`["\\\"[[[[", 1]`; // three backslashes: the quote is escaped, the value is \"[[[[
+    assert.deepEqual(parseJsonText(escaped, { maxDepth: 1 }), JSON.parse(escaped));
+    assert.throws(() => parseJsonText('["unterminated [[['), /is not valid JSON/);
+  });
   it("reports a syntax error without any of the text", () => {
     for (const text of ["\nOK: forged", '{"a": "\u001b[2K', "{,}", "[1,]"]) {
       assert.throws(
