@@ -51,20 +51,31 @@ const PROFILED_VERIFICATION = (root: string): string[] => {
   ];
 };
 
-/** Runs a program; throws with its last stderr line when it fails. */
+/** A build step that failed; the message names the step and why. */
+export class BuildStepError extends Error {}
+
+/**
+ * Runs a program and returns its standard output; throws
+ * {@linkcode BuildStepError} naming `what` and the first error line of its
+ * output (else its last line) when it cannot run or fails.
+ */
 export function runChecked(
   cmd: string,
   args: readonly string[],
   what: string,
-  env?: Record<string, string>,
+  options: { readonly cwd?: string; readonly env?: Record<string, string> } = {},
 ): string {
   const r = spawnSync(cmd, args, {
+    cwd: options.cwd,
     encoding: "utf8",
-    env: env === undefined ? undefined : { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    env: options.env === undefined ? undefined : { ...process.env, ...options.env },
   });
+  if (r.error) throw new BuildStepError(`${what}: cannot run ${cmd}: ${r.error.message}`);
   if (r.status !== 0) {
-    const last = `${r.stderr ?? ""}${r.error?.message ?? ""}`.trim().split("\n").at(-1);
-    throw new Error(`${what} failed (exit ${r.status ?? r.signal}): ${last}`);
+    const lines = `${r.stderr}${r.stdout}`.split("\n").map((l) => l.trim()).filter(Boolean);
+    const reason = lines.find((l) => /error/i.test(l)) ?? lines.at(-1) ?? `exit ${r.status ?? r.signal}`;
+    throw new BuildStepError(`${what}: ${reason}`);
   }
   return r.stdout;
 }
@@ -86,10 +97,10 @@ export function profileBytecodeOrder(root: string, bun: string, workDir: string)
     "bun build (profiling)",
   );
   runChecked(exe, PROFILED_VERIFICATION(root), "the profiled verification", {
-    BUN_BYTECODE_ORDER_OUT: order,
+    env: { BUN_BYTECODE_ORDER_OUT: order },
   });
   if (!existsSync(order) || statSync(order).size === 0) {
-    throw new Error(`the profiled verification wrote no bytecode order (${order})`);
+    throw new BuildStepError(`the profiled verification wrote no bytecode order (${order})`);
   }
   return order;
 }

@@ -17,7 +17,7 @@
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { BUN_COMPILE_FLAGS, profileBytecodeOrder, runChecked } from "./_bun_compile.ts";
+import { BuildStepError, BUN_COMPILE_FLAGS, profileBytecodeOrder, runChecked } from "./_bun_compile.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
 const DIST = `${ROOT}/dist`;
@@ -65,7 +65,8 @@ if (import.meta.main) {
   try {
     main();
   } catch (e) {
-    console.error(`build: ${(e as Error).message}`);
+    if (!(e instanceof BuildStepError)) throw e;
+    console.error(`build: ${e.message}`);
     process.exit(1);
   }
 }

@@ -36,7 +36,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { BUN_COMPILE_FLAGS, profileBytecodeOrder } from "./_bun_compile.ts";
+import { BuildStepError, BUN_COMPILE_FLAGS, profileBytecodeOrder, runChecked } from "./_bun_compile.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
 const DIST = `${ROOT}/dist`;
@@ -119,15 +119,14 @@ function signFlags(args: readonly string[]): string[] {
   return out;
 }
 
+/** Runs a release step in the checkout; a failure is a {@linkcode ReleaseError} naming the step. */
 function run(cmd: string, args: readonly string[], what: string): string {
-  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  if (r.error) fail(`${what}: cannot run ${cmd}: ${r.error.message}`);
-  if (r.status !== 0) {
-    const lines = `${r.stderr}${r.stdout}`.split("\n").map((l) => l.trim()).filter(Boolean);
-    const reason = lines.find((l) => /error/i.test(l)) ?? lines.at(-1) ?? `exit ${r.status}`;
-    fail(`${what}: ${reason}`);
+  try {
+    return runChecked(cmd, args, what, { cwd: ROOT });
+  } catch (e) {
+    if (e instanceof BuildStepError) fail(e.message);
+    throw e;
   }
-  return r.stdout;
 }
 
 function sha256File(path: string): string {
@@ -273,8 +272,8 @@ if (import.meta.main) {
   try {
     main(process.argv.slice(2));
   } catch (e) {
-    if (!(e instanceof ReleaseError)) throw e;
+    if (!(e instanceof ReleaseError || e instanceof BuildStepError)) throw e;
     console.error(`release: ${e.message}`);
-    process.exit(e.usage ? 2 : 1);
+    process.exit(e instanceof ReleaseError && e.usage ? 2 : 1);
   }
 }

@@ -22,6 +22,7 @@ import { SigstoreError } from "../errors/mod.ts";
 import { fileSystem, type OpenFile } from "./_file_system.ts";
 import { describePermissionDenied } from "./permissions.ts";
 import { quote } from "./safe_text.ts";
+import { availableCores } from "./verify_pool_size.ts";
 
 /**
  * The largest bundle, key, certificate, signature, predicate or trust file
@@ -170,14 +171,11 @@ const ON_DENO = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
 /**
  * True when a read ahead (off the main thread, into a second buffer) can
  * overlap the hashing of the current chunk: when this process may run on
- * more than one core (`navigator.hardwareConcurrency` counts the cores it is
- * allowed, as `taskset` sets them, on Deno, Bun and Node), and always on
- * Deno, where it measured faster even on one core.
+ * more than one core (as `taskset` sets them; see `availableCores`), and
+ * always on Deno, where it measured faster even on one core.
  */
 function readAheadPays(): boolean {
-  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
-    ?.hardwareConcurrency;
-  return ON_DENO || cores === undefined || cores > 1;
+  return ON_DENO || availableCores() > 1;
 }
 
 /**

@@ -41,9 +41,6 @@ interface BunHasher {
 
 const bunHasher = (globalThis as { Bun?: { CryptoHasher?: BunHasher } }).Bun?.CryptoHasher;
 
-/** Digest lengths, for the builtin hashes that write into a given array. */
-const OUTPUT_BYTES: Readonly<Record<string, number>> = { sha256: 32, sha384: 48, sha512: 64 };
-
 /**
  * A native incremental hash where the runtime has one without loading a
  * module first (Bun), else `undefined`. Its digest is a plain `Uint8Array`.
@@ -63,12 +60,14 @@ export function builtinHash(algorithm: string): NativeHash | undefined {
 /**
  * A native one-shot digest where the runtime has one without loading a
  * module first (Bun: about a fifth of the cost of an incremental hash for a
- * small input), as a plain `Uint8Array`; `undefined` elsewhere.
+ * small input), written into `into` (the digest's length) and returned;
+ * `undefined` elsewhere.
  */
-export const builtinDigest: ((algorithm: string, data: Uint8Array) => Uint8Array) | undefined =
-  bunHasher === undefined
+export const builtinDigest:
+  | ((algorithm: string, data: Uint8Array, into: Uint8Array) => Uint8Array)
+  | undefined = bunHasher === undefined
     ? undefined
-    : (algorithm, data) => bunHasher.hash(algorithm, data, new Uint8Array(OUTPUT_BYTES[algorithm]!));
+    : (algorithm, data, into) => bunHasher.hash(algorithm, data, into);
 
 let loaded: NodeCrypto | null | undefined;
 

@@ -70,22 +70,20 @@ const joined = new Uint8Array(builtinDigest === undefined ? 0 : 4096);
 
 /** Hashes bytes in one call. */
 export function digest(algorithm: HashAlgorithm, ...parts: Uint8Array[]): Uint8Array {
-  if (builtinDigest !== undefined) {
-    if (parts.length === 1) return builtinDigest(algorithm, parts[0]!);
-    let size = 0;
-    for (const p of parts) size += p.length;
-    if (size <= joined.length) {
-      let offset = 0;
-      for (const p of parts) {
-        joined.set(p, offset);
-        offset += p.length;
-      }
-      return builtinDigest(algorithm, joined.subarray(0, size));
+  if (builtinDigest !== undefined && parts.length === 1) {
+    return builtinDigest(algorithm, parts[0]!, new Uint8Array(HASH_LENGTH[algorithm]));
+  }
+  let size = 0;
+  for (const p of parts) size += p.length;
+  if (builtinDigest !== undefined && size <= joined.length) {
+    let offset = 0;
+    for (const p of parts) {
+      joined.set(p, offset);
+      offset += p.length;
     }
+    return builtinDigest(algorithm, joined.subarray(0, size), new Uint8Array(HASH_LENGTH[algorithm]));
   }
   if (pureJsDigests < PURE_JS_FIRST) {
-    let size = 0;
-    for (const p of parts) size += p.length;
     if (size < PURE_JS_MAX_BYTES) {
       pureJsDigests++;
       const js = PURE_JS[algorithm].create();
