@@ -22,6 +22,13 @@ import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import process from "node:process";
 
+/**
+ * Marks a build whose runtime always hashes natively (a compiled Bun
+ * program, the Node bundle): lib/crypto/digest.ts then leaves its pure-JS
+ * SHA-2 out of the build.
+ */
+export const NATIVE_HASHES_ONLY: readonly string[] = ["--define", "SIGSTORE_TS_NATIVE_HASHES_ONLY=true"];
+
 /** The flags every `bun build --compile` of cli.ts takes. */
 export const BUN_COMPILE_FLAGS: readonly string[] = [
   "--compile",
@@ -32,6 +39,7 @@ export const BUN_COMPILE_FLAGS: readonly string[] = [
   "--format=esm",
   "--splitting",
   "--bytecode",
+  ...NATIVE_HASHES_ONLY,
 ];
 
 /** The verification whose first-run order lays out the bytecode: the README's demo, offline. */

@@ -17,7 +17,13 @@
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { BuildStepError, BUN_COMPILE_FLAGS, profileBytecodeOrder, runChecked } from "./_bun_compile.ts";
+import {
+  BuildStepError,
+  BUN_COMPILE_FLAGS,
+  NATIVE_HASHES_ONLY,
+  profileBytecodeOrder,
+  runChecked,
+} from "./_bun_compile.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
 const DIST = `${ROOT}/dist`;
@@ -31,7 +37,14 @@ function main(): void {
   try {
     runChecked(
       BUN,
-      ["build", `${ROOT}/cli.ts`, "--target=node", "--outfile", `${work}/sigstore-ts.mjs`],
+      [
+        "build",
+        `${ROOT}/cli.ts`,
+        "--target=node",
+        ...NATIVE_HASHES_ONLY,
+        "--outfile",
+        `${work}/sigstore-ts.mjs`,
+      ],
       "bun build",
     );
     const order = profileBytecodeOrder(ROOT, BUN, work);

@@ -36,7 +36,13 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { BuildStepError, BUN_COMPILE_FLAGS, profileBytecodeOrder, runChecked } from "./_bun_compile.ts";
+import {
+  BuildStepError,
+  BUN_COMPILE_FLAGS,
+  NATIVE_HASHES_ONLY,
+  profileBytecodeOrder,
+  runChecked,
+} from "./_bun_compile.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
 const DIST = `${ROOT}/dist`;
@@ -217,7 +223,7 @@ function main(args: readonly string[]): void {
   try {
     const files = `${work}/files`;
     const bundle = `${work}/sigstore-ts.mjs`;
-    run(BUN, ["build", "cli.ts", "--target=node", "--outfile", bundle], "bun build");
+    run(BUN, ["build", "cli.ts", "--target=node", ...NATIVE_HASHES_ONLY, "--outfile", bundle], "bun build");
     const bunVersion = run(BUN, ["--version"], "bun --version").trim();
     mkdirSync(`${work}/runtimes`);
     const order = profileBytecodeOrder(ROOT, BUN, work);

@@ -15,7 +15,7 @@ import type { CommandGroupSpec, CommandSpec } from "./command_spec.ts";
 import { COMMANDS } from "./commands.ts";
 import { type FlagSpec, HELP, VERSION_FLAG } from "./flags.ts";
 import { type CliIo, EXIT, UsageError } from "./io.ts";
-import { parseCommandArgs, spellings } from "./parse_args.ts";
+import { flagsBySpelling, parseCommandArgs, spellings } from "./parse_args.ts";
 import { describePermissionDenied } from "./permissions.ts";
 import { describeFailure } from "./report.ts";
 import { oneLine, quote } from "./safe_text.ts";
@@ -40,11 +40,17 @@ function allCommands(node: CommandGroupSpec, path: Node[] = [node]): { spec: Com
 
 const EVERY_COMMAND = allCommands(COMMANDS);
 
-/** Every spelling of every flag of any command -> the flag. */
-const ANY_FLAG = new Map<string, FlagSpec>(
-  EVERY_COMMAND.flatMap(({ spec }) => spec.groups.flatMap((g) => g.flags))
-    .flatMap((f) => spellings(f).map((s): [string, FlagSpec] => [s, f])),
-);
+let anyFlags: Map<string, FlagSpec> | undefined;
+
+/**
+ * Every spelling of every flag of any command -> the flag, built when first
+ * needed (an option before the command's name): most runs name the command
+ * first, and building it is a measurable part of a cold start.
+ */
+function anyFlag(spelling: string): FlagSpec | undefined {
+  anyFlags ??= flagsBySpelling(EVERY_COMMAND.flatMap(({ spec }) => spec.groups.flatMap((g) => g.flags)));
+  return anyFlags.get(spelling);
+}
 
 let owners: Map<string, string[]> | undefined;
 
@@ -111,7 +117,7 @@ function locate(args: readonly string[]): Located {
     if (node.kind === "command" || arg === "--") break;
     if (arg.startsWith("-") && arg !== "-") {
       rest.push(arg);
-      const spec = ANY_FLAG.get(arg);
+      const spec = anyFlag(arg);
       if (spec !== undefined && spec.kind !== "boolean" && i + 1 < args.length) rest.push(args[++i]!);
       continue;
     }
@@ -157,7 +163,9 @@ async function dispatch(located: Located, io: CliIo, deps: SignDependencies): Pr
       return EXIT.USAGE;
     }
     // Options before a missing command: report an unknown one first, else the missing command.
-    const unknown = options.find((a) => a.startsWith("-") && a !== "-" && !ANY_FLAG.has(a.split("=", 1)[0]!));
+    const unknown = options.find((a) =>
+      a.startsWith("-") && a !== "-" && anyFlag(a.split("=", 1)[0]!) === undefined
+    );
     if (unknown !== undefined) throw new UsageError(`Unknown option ${quote(unknown.split("=", 1)[0]!)}`);
     if (path.length === 1) throw new UsageError("No command given");
     throw new UsageError(

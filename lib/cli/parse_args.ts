@@ -68,6 +68,28 @@ export function spellings(spec: FlagSpec): string[] {
   ];
 }
 
+/**
+ * Every spelling of `flags` -> its flag (plain loops: this runs once per
+ * command line, while the program is cold).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { flagsBySpelling } from "./parse_args.ts";
+ * const verbose = { name: "verbose", short: "v", kind: "boolean", help: "more output" } as const;
+ * assert.deepEqual([...flagsBySpelling([verbose]).keys()], ["--verbose", "-v"]);
+ * ```
+ */
+export function flagsBySpelling(flags: readonly FlagSpec[]): Map<string, FlagSpec> {
+  const map = new Map<string, FlagSpec>();
+  for (const f of flags) {
+    map.set(`--${f.name}`, f);
+    for (const alias of f.aliases ?? []) map.set(`--${alias}`, f);
+    if (f.short) map.set(`-${f.short}`, f);
+  }
+  return map;
+}
+
 /** An option as given: its flag and its value (`undefined` for a boolean). */
 interface OptionToken {
   readonly spec: FlagSpec;
@@ -81,9 +103,8 @@ interface OptionToken {
  */
 function tokenize(
   args: readonly string[],
-  ctx: ParseContext,
+  own: ReadonlyMap<string, FlagSpec>,
 ): { options: OptionToken[]; positionals: string[] } {
-  const own = new Map(ctx.flags.flatMap((f) => spellings(f).map((s): [string, FlagSpec] => [s, f])));
   const options: OptionToken[] = [];
   const positionals: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -113,8 +134,9 @@ function tokenize(
 
 /** Parses `args` for one command; throws `UsageError` with a one-line message. */
 export function parseCommandArgs(args: readonly string[], ctx: ParseContext): ParsedArgs {
-  checkOptionSpellings(args, ctx);
-  const parsed = tokenize(args, ctx);
+  const own = flagsBySpelling(ctx.flags);
+  checkOptionSpellings(args, own, ctx);
+  const parsed = tokenize(args, own);
   const values: Record<string, string | boolean | undefined> = {};
   const given = new Set<string>();
   const lists = new Map<string, string[]>();
@@ -148,8 +170,11 @@ export function parseCommandArgs(args: readonly string[], ctx: ParseContext): Pa
  * of another command, an unknown one, a value given to a boolean, or a value
  * that is missing (the next argument is another option).
  */
-function checkOptionSpellings(args: readonly string[], ctx: ParseContext): void {
-  const own = new Map(ctx.flags.flatMap((f) => spellings(f).map((s): [string, FlagSpec] => [s, f])));
+function checkOptionSpellings(
+  args: readonly string[],
+  own: ReadonlyMap<string, FlagSpec>,
+  ctx: ParseContext,
+): void {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "--") return;

@@ -36,7 +36,23 @@ export interface Hasher {
   digest(): Uint8Array;
 }
 
-const PURE_JS = { sha256, sha384, sha512 } as const;
+/**
+ * Defined (as `true`) by the builds of the standalone executable and the
+ * Node bundle (`bun build --define`, scripts/_bun_compile.ts): their
+ * runtimes always hash natively, so the pure-JS SHA-2 is left out of them
+ * (evaluating it cost the executable's cold start about 0.8 ms). Undefined
+ * everywhere else (Deno, Bun and Node running the sources, browsers).
+ */
+declare const SIGSTORE_TS_NATIVE_HASHES_ONLY: boolean | undefined;
+
+/** The pure-JS SHA-2, where a build may need it. */
+const PURE_JS = typeof SIGSTORE_TS_NATIVE_HASHES_ONLY === "boolean" ? undefined : { sha256, sha384, sha512 };
+
+/** A pure-JS hasher; throws in a native-only build, which never gets here (it always has a native hash). */
+function pureJsHasher(algorithm: HashAlgorithm) {
+  if (PURE_JS === undefined) throw new Error(`no ${algorithm} implementation in this build`);
+  return PURE_JS[algorithm].create();
+}
 
 /** One-shot digests of small inputs hashed in pure JS before `node:crypto` is loaded (Deno only). */
 const PURE_JS_FIRST = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined" ? 256 : 0;
@@ -58,7 +74,7 @@ export function createHasher(algorithm: HashAlgorithm): Hasher {
       },
     };
   }
-  const js = PURE_JS[algorithm].create();
+  const js = pureJsHasher(algorithm);
   return {
     update: (chunk) => void js.update(chunk),
     digest: () => js.digest(),
@@ -86,7 +102,7 @@ export function digest(algorithm: HashAlgorithm, ...parts: Uint8Array[]): Uint8A
   if (pureJsDigests < PURE_JS_FIRST) {
     if (size < PURE_JS_MAX_BYTES) {
       pureJsDigests++;
-      const js = PURE_JS[algorithm].create();
+      const js = pureJsHasher(algorithm);
       for (const p of parts) js.update(p);
       return js.digest();
     }

@@ -156,12 +156,14 @@ export function derSequence(node: DerNode | undefined, what: string): DerNode[] 
 }
 
 const oidCache = new Map<string, string>();
-const LATIN1: readonly string[] = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
-
-/** Short bytes as a string of one character per byte (no spread call: OIDs and times are read often). */
+/**
+ * Short bytes as a string of one character per byte (no spread call: OIDs
+ * and times are read often; one-character strings come from the engine's own
+ * cache, so no table of them is built at start-up).
+ */
 function latin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
   let out = "";
-  for (let i = start; i < end; i++) out += LATIN1[bytes[i]!]!;
+  for (let i = start; i < end; i++) out += String.fromCharCode(bytes[i]!);
   return out;
 }
 

@@ -4,7 +4,8 @@
  * @module
  */
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+/** Each byte's two hex digits, for runtimes without `toHex` (built at first use). */
+let hexDigits: string[] | undefined;
 
 /** `Uint8Array.prototype.toHex` (lower case) where the runtime has it (Deno, Bun). */
 const nativeToHex = (Uint8Array.prototype as { toHex?: (this: Uint8Array) => string }).toHex;
@@ -14,8 +15,9 @@ const nativeFromHex = (Uint8Array as { fromHex?: (text: string) => Uint8Array })
 /** Encodes bytes as lower-case hex. */
 export function encodeHex(bytes: Uint8Array): string {
   if (nativeToHex !== undefined) return nativeToHex.call(bytes);
+  const digits = hexDigits ??= Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
   let out = "";
-  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!]!;
+  for (let i = 0; i < bytes.length; i++) out += digits[bytes[i]!]!;
   return out;
 }
 

@@ -39,13 +39,17 @@ interface DenoCacheApi {
 /** The parts of `node:fs` and `node:os` the cache uses. */
 interface NodeCacheApi {
   readonly fs: {
+    existsSync(path: string): boolean;
     readFileSync(path: string, encoding: "utf8"): string;
     writeFileSync(path: string, text: string, options: { flag: "wx"; mode: number }): void;
     mkdirSync(path: string, options: { recursive: true; mode: number }): unknown;
     renameSync(from: string, to: string): void;
     rmSync(path: string, options: { force: true }): void;
   };
-  readonly os: { homedir(): string; platform(): string };
+  /** `node:os`, looked up when first needed (the home directory is needed only without `HOME`). */
+  os(): { homedir(): string };
+  /** `win32`, `darwin`, `linux`, …: `process.platform`. */
+  readonly platform: string;
 }
 
 /** The file and platform operations of the cache. Errors keep the runtime's `code` (`ENOENT`) and name. */
@@ -53,7 +57,8 @@ interface CacheFileSystem {
   /** `win32`, `darwin`, `linux`, … (Node's names) */
   readonly platform: string;
   homedir(): string;
-  readText(path: string): string;
+  /** The file's text; `undefined` when it does not exist (other errors are thrown). */
+  readTextIfExists(path: string): string | undefined;
   /** Creates `path` with `text`; fails if it exists. */
   writeNew(path: string, text: string, mode: number): void;
   makeDirectories(path: string, mode: number): void;
@@ -70,9 +75,16 @@ function denoCacheFileSystem(deno: DenoCacheApi): CacheFileSystem {
       if (deno.permissions.querySync({ name: "sys", kind: "homedir" }).state !== "granted") {
         throw new Error('missing permission: sys access to "homedir" (run deno with --allow-sys=homedir)');
       }
-      return nodeCacheApi().os.homedir();
+      return nodeCacheApi().os().homedir();
     },
-    readText: (path) => deno.readTextFileSync(path),
+    readTextIfExists: (path) => {
+      try {
+        return deno.readTextFileSync(path);
+      } catch (e) {
+        if ((e as { code?: string }).code === "ENOENT") return undefined;
+        throw e;
+      }
+    },
     writeNew: (path, text, mode) => deno.writeTextFileSync(path, text, { createNew: true, mode }),
     makeDirectories: (path, mode) => deno.mkdirSync(path, { recursive: true, mode }),
     rename: (from, to) => deno.renameSync(from, to),
@@ -87,18 +99,21 @@ function denoCacheFileSystem(deno: DenoCacheApi): CacheFileSystem {
 }
 
 function nodeCacheApi(): NodeCacheApi {
-  const p = (globalThis as { process?: { getBuiltinModule(id: string): unknown } }).process!;
+  const p = (globalThis as { process?: { getBuiltinModule(id: string): unknown; platform: string } })
+    .process!;
   return {
     fs: p.getBuiltinModule("node:fs") as NodeCacheApi["fs"],
-    os: p.getBuiltinModule("node:os") as NodeCacheApi["os"],
+    os: () => p.getBuiltinModule("node:os") as ReturnType<NodeCacheApi["os"]>,
+    platform: p.platform,
   };
 }
 
-function nodeCacheFileSystem({ fs, os }: NodeCacheApi): CacheFileSystem {
+function nodeCacheFileSystem({ fs, os, platform }: NodeCacheApi): CacheFileSystem {
   return {
-    platform: os.platform(),
-    homedir: () => os.homedir(),
-    readText: (path) => fs.readFileSync(path, "utf8"),
+    platform,
+    homedir: () => os().homedir(),
+    // Checked first: a missing cache is the common case, and a thrown error costs a cold start more.
+    readTextIfExists: (path) => fs.existsSync(path) ? fs.readFileSync(path, "utf8") : undefined,
     writeNew: (path, text, mode) => fs.writeFileSync(path, text, { flag: "wx", mode }),
     makeDirectories: (path, mode) => void fs.mkdirSync(path, { recursive: true, mode }),
     rename: (from, to) => fs.renameSync(from, to),
@@ -221,9 +236,9 @@ export function cacheFileName(repositoryUrl: string, kind: "state" | "root"): st
 export function readCacheFile(cacheDir: string, name: string): string | undefined {
   const path = joinPath(cacheDir, name);
   try {
-    return cacheFileSystem().readText(path);
+    return cacheFileSystem().readTextIfExists(path);
   } catch (e) {
-    if ((e as { code?: string }).code === "ENOENT") return undefined;
+    if ((e as { code?: string }).code === "ENOENT") return undefined; // removed since the check
     if (isPermissionDenied(e)) throw e; // the CLI names the permission to grant
     throw new ConfigError("TUF_CACHE", `Cannot read the trust cache ${path}: ${(e as Error).message}`);
   }
