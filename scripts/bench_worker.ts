@@ -16,7 +16,9 @@
  *   of `node:crypto` and Web Crypto), measured in the same process, so the
  *   share of that floor reached says more than a rate on a loaded machine.
  * - `hash ROOT FILE`: reads FILE the way the CLI reads a large artifact
- *   (streamed, sha256) and reports the throughput.
+ *   (streamed, sha256), after one warm-up pass, three times, and reports
+ *   the throughput of the fastest pass (one pass takes a third of a second
+ *   here, so a single one swings with whatever else the machine does).
  *
  * Run: deno run -A scripts/bench_worker.ts verify . testdata/genuine/java-bundle-v3-prod 2000
  *
@@ -65,12 +67,15 @@ if (mode === "verify") {
   const { readArtifactFile } = await lib("cli/files.ts");
   const size = statSync(target).size;
   await readArtifactFile(target, ["sha256"]); // warm: page cache and JIT
-  const t0 = performance.now();
-  const read = await readArtifactFile(target, ["sha256"]);
-  const s = (performance.now() - t0) / 1000;
-  const digests = read.digests ?? new Map();
-  if (!(digests.get("sha256") instanceof Uint8Array)) throw new Error("the artifact was not streamed");
-  console.log(JSON.stringify({ bytesPerSecond: size / s }));
+  let fastest = Infinity;
+  for (let pass = 0; pass < 3; pass++) {
+    const t0 = performance.now();
+    const read = await readArtifactFile(target, ["sha256"]);
+    fastest = Math.min(fastest, (performance.now() - t0) / 1000);
+    const digests = read.digests ?? new Map();
+    if (!(digests.get("sha256") instanceof Uint8Array)) throw new Error("the artifact was not streamed");
+  }
+  console.log(JSON.stringify({ bytesPerSecond: size / fastest }));
 } else {
   console.error(`unknown mode ${mode}`);
   process.exit(2);
