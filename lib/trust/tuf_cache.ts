@@ -39,7 +39,7 @@ interface DenoCacheApi {
 /** The parts of `node:fs` and `node:os` the cache uses. */
 interface NodeCacheApi {
   readonly fs: {
-    existsSync(path: string): boolean;
+    statSync(path: string, options: { throwIfNoEntry: false }): object | undefined;
     readFileSync(path: string, encoding: "utf8"): string;
     writeFileSync(path: string, text: string, options: { flag: "wx"; mode: number }): void;
     mkdirSync(path: string, options: { recursive: true; mode: number }): unknown;
@@ -112,8 +112,10 @@ function nodeCacheFileSystem({ fs, os, platform }: NodeCacheApi): CacheFileSyste
   return {
     platform,
     homedir: () => os().homedir(),
-    // Checked first: a missing cache is the common case, and a thrown error costs a cold start more.
-    readTextIfExists: (path) => fs.existsSync(path) ? fs.readFileSync(path, "utf8") : undefined,
+    // Looked up first: a missing cache is the common case, and a thrown error costs a cold start more.
+    // (Not existsSync: it says false for a file it cannot see, which must fail, not count as absent.)
+    readTextIfExists: (path) =>
+      fs.statSync(path, { throwIfNoEntry: false }) === undefined ? undefined : fs.readFileSync(path, "utf8"),
     writeNew: (path, text, mode) => fs.writeFileSync(path, text, { flag: "wx", mode }),
     makeDirectories: (path, mode) => void fs.mkdirSync(path, { recursive: true, mode }),
     rename: (from, to) => fs.renameSync(from, to),

@@ -10,7 +10,12 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { platform, tmpdir } from "node:os";
 import { embeddedDocument } from "../../lib/trust/mod.ts";
-import { offlineTufTrust, refreshTufTrust, resolveCacheDir } from "../../lib/trust/tuf_trust.ts";
+import {
+  offlineTufTrust,
+  publicTufRepository,
+  refreshTufTrust,
+  resolveCacheDir,
+} from "../../lib/trust/tuf_trust.ts";
 import { REPO_ROOT } from "../_support/paths.ts";
 import { type ProcessRun, runProcess } from "../_support/process.ts";
 import { createTestRepository } from "./_tuf_repo.ts";
@@ -132,5 +137,23 @@ test("a damaged cache is refused with TUF_CACHE, never used: garbage, or a targe
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
     await server.close();
+  }
+});
+
+test("a missing cache file means no cached trust; a cache path that cannot be looked up is refused with TUF_CACHE", () => {
+  const dir = mkdtempSync(`${tmpdir()}/sigstore-ts-cache-path-`);
+  try {
+    const repository = publicTufRepository("production");
+    assert.equal(offlineTufTrust({ repository, cacheDir: `${dir}/absent` }).info.source, "embedded");
+    // The twin: the cache directory is a regular file, so its entries cannot even be looked up (ENOTDIR):
+    // that is a broken cache to report, not one to treat as absent.
+    writeFileSync(`${dir}/file`, "not a directory");
+    assert.throws(
+      () => offlineTufTrust({ repository, cacheDir: `${dir}/file` }),
+      (e: Error & { code?: string }) =>
+        e.code === "TUF_CACHE" && /Cannot read the trust cache/.test(e.message),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
