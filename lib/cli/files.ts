@@ -42,9 +42,10 @@ export const KEEP_ARTIFACT_BYTES = 8 * 1024 * 1024;
 
 /**
  * The size of each reused read buffer of a streamed artifact (2 MiB): on
- * one core, 2 MiB chunks hashed a file at 90–92% of `openssl speed` on Bun
- * and Deno where 1 MiB ones reached 86–91%; 4 MiB ones were about 1% faster
- * but took Deno's peak memory for a 1 GiB artifact over 64 MiB.
+ * one core, Deno hashed a file at 90–91% of `openssl speed` with 2 MiB
+ * chunks and at 87–90% with 1 MiB ones (Bun at 90–92% with either); 4 MiB
+ * ones were 1–2% faster but took Deno's peak memory for a 1 GiB artifact
+ * over 64 MiB.
  */
 export const ARTIFACT_CHUNK_BYTES = 2 * 1024 * 1024;
 
