@@ -21,13 +21,24 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+/** The checkout these scripts belong to (holds cli.ts, testdata/ and node_modules/). */
+export const ROOT: string = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
+/** Where the builds go. */
+export const DIST = `${ROOT}/dist`;
+/** The Bun that npm installed. */
+export const BUN = `${ROOT}/node_modules/.bin/bun`;
 
 /**
  * Marks a build whose runtime always hashes natively (a compiled Bun
  * program, the Node bundle): lib/crypto/digest.ts then leaves its pure-JS
  * SHA-2 out of the build.
  */
-export const NATIVE_HASHES_ONLY: readonly string[] = ["--define", "SIGSTORE_TS_NATIVE_HASHES_ONLY=true"];
+const NATIVE_HASHES_ONLY: readonly string[] = ["--define", "SIGSTORE_TS_NATIVE_HASHES_ONLY=true"];
+
+/** The flags of the `bun build` of cli.ts into one file for Node (`dist/sigstore-ts.mjs`). */
+export const NODE_BUNDLE_FLAGS: readonly string[] = ["--target=node", ...NATIVE_HASHES_ONLY];
 
 /** The flags every `bun build --compile` of cli.ts takes. */
 export const BUN_COMPILE_FLAGS: readonly string[] = [
@@ -92,19 +103,17 @@ export function runChecked(
  * Builds cli.ts for this machine, runs the profiled verification with it,
  * and returns the bytecode order file that run wrote (in `workDir`).
  *
- * @param root the checkout (holds cli.ts and testdata/)
- * @param bun the Bun executable
  * @param workDir a scratch directory for the profiling build and the order file
  */
-export function profileBytecodeOrder(root: string, bun: string, workDir: string): string {
+export function profileBytecodeOrder(workDir: string): string {
   const exe = `${workDir}/sigstore-ts-profile`;
   const order = `${workDir}/bytecode-order.txt`;
   runChecked(
-    bun,
-    ["build", `${root}/cli.ts`, ...BUN_COMPILE_FLAGS, "--outfile", exe],
+    BUN,
+    ["build", `${ROOT}/cli.ts`, ...BUN_COMPILE_FLAGS, "--outfile", exe],
     "bun build (profiling)",
   );
-  runChecked(exe, PROFILED_VERIFICATION(root), "the profiled verification", {
+  runChecked(exe, PROFILED_VERIFICATION(ROOT), "the profiled verification", {
     env: { BUN_BYTECODE_ORDER_OUT: order },
   });
   if (!existsSync(order) || statSync(order).size === 0) {

@@ -16,18 +16,16 @@
 
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import {
   BuildStepError,
+  BUN,
   BUN_COMPILE_FLAGS,
-  NATIVE_HASHES_ONLY,
+  DIST,
+  NODE_BUNDLE_FLAGS,
   profileBytecodeOrder,
+  ROOT,
   runChecked,
 } from "./_bun_compile.ts";
-
-const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
-const DIST = `${ROOT}/dist`;
-const BUN = `${ROOT}/node_modules/.bin/bun`;
 
 function main(): void {
   mkdirSync(DIST, { recursive: true });
@@ -37,17 +35,10 @@ function main(): void {
   try {
     runChecked(
       BUN,
-      [
-        "build",
-        `${ROOT}/cli.ts`,
-        "--target=node",
-        ...NATIVE_HASHES_ONLY,
-        "--outfile",
-        `${work}/sigstore-ts.mjs`,
-      ],
+      ["build", `${ROOT}/cli.ts`, ...NODE_BUNDLE_FLAGS, "--outfile", `${work}/sigstore-ts.mjs`],
       "bun build",
     );
-    const order = profileBytecodeOrder(ROOT, BUN, work);
+    const order = profileBytecodeOrder(work);
     runChecked(
       BUN,
       [

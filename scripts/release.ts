@@ -35,19 +35,18 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import {
   BuildStepError,
+  BUN,
   BUN_COMPILE_FLAGS,
-  NATIVE_HASHES_ONLY,
+  DIST,
+  NODE_BUNDLE_FLAGS,
   profileBytecodeOrder,
+  ROOT,
   runChecked,
 } from "./_bun_compile.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
-const DIST = `${ROOT}/dist`;
 const RELEASE = `${DIST}/release`;
-const BUN = `${ROOT}/node_modules/.bin/bun`;
 const DENO = `${ROOT}/node_modules/.bin/deno`;
 
 /** One release target: our file name, Bun's and Deno's names for it, and Bun's runtime package. */
@@ -223,10 +222,10 @@ function main(args: readonly string[]): void {
   try {
     const files = `${work}/files`;
     const bundle = `${work}/sigstore-ts.mjs`;
-    run(BUN, ["build", "cli.ts", "--target=node", ...NATIVE_HASHES_ONLY, "--outfile", bundle], "bun build");
+    run(BUN, ["build", "cli.ts", ...NODE_BUNDLE_FLAGS, "--outfile", bundle], "bun build");
     const bunVersion = run(BUN, ["--version"], "bun --version").trim();
     mkdirSync(`${work}/runtimes`);
-    const order = profileBytecodeOrder(ROOT, BUN, work);
+    const order = profileBytecodeOrder(work);
     for (const target of TARGETS) {
       const runtime = pinnedRuntime(target, `${work}/runtimes`, bunVersion);
       run(

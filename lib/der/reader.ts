@@ -79,14 +79,19 @@ class ReadNode implements DerNode {
   }
   /** The elements in this node's contents. */
   children(): DerNode[] {
-    const out: DerNode[] = [];
-    for (let offset = this.#valueStart; offset < this.#end;) {
-      const node = readAt(this.#source, offset, this.#end);
-      out.push(node);
-      offset = node.end;
-    }
-    return out;
+    return readElements(this.#source, this.#valueStart, this.#end);
   }
+}
+
+/** The elements from `start` to `end` of `bytes`, which must end exactly there. */
+function readElements(bytes: Uint8Array, start: number, end: number): DerNode[] {
+  const out: DerNode[] = [];
+  for (let offset = start; offset < end;) {
+    const node = readAt(bytes, offset, end);
+    out.push(node);
+    offset = node.end;
+  }
+  return out;
 }
 
 /** Reads one element at `offset` of `bytes`, which must end by `limit`. */
@@ -130,15 +135,7 @@ export function parseDer(bytes: Uint8Array): DerNode {
 export function derChildren(node: DerNode): DerNode[] {
   if ((node.tag & 0x20) === 0) fail(`tag 0x${node.tag.toString(16)} is not constructed`);
   if (node instanceof ReadNode) return node.children();
-  const out: DerNode[] = [];
-  let offset = 0;
-  const value = node.value;
-  while (offset < value.length) {
-    const child = readAt(value, offset, value.length);
-    out.push(child);
-    offset = child.end;
-  }
-  return out;
+  return readElements(node.value, 0, node.value.length);
 }
 
 /** Checks a node's tag, naming `what` in the error. */
@@ -167,10 +164,15 @@ function latin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
   return out;
 }
 
+/** A node's contents as one character per byte (from the read bytes, without a view, where it can). */
+function contentsLatin1(node: DerNode): string {
+  return node instanceof ReadNode ? node.contentsLatin1() : latin1(node.value);
+}
+
 /** Decodes an OBJECT IDENTIFIER to dotted form. */
 export function decodeOid(node: DerNode): string {
   expectTag(node, TAG.OID, "object identifier");
-  const key = node instanceof ReadNode ? node.contentsLatin1() : latin1(node.value);
+  const key = contentsLatin1(node);
   if (key.length === 0) fail("empty object identifier");
   const cached = oidCache.get(key);
   if (cached !== undefined) return cached;
@@ -240,7 +242,7 @@ export function decodeBitStringBytes(node: DerNode): Uint8Array {
 
 /** Decodes UTCTime or GeneralizedTime (UTC, `Z` suffix) to a Date. */
 export function decodeTime(node: DerNode): Date {
-  const text = latin1(node.value);
+  const text = contentsLatin1(node);
   let m: RegExpMatchArray | null;
   let year: number;
   if (node.tag === TAG.UTC_TIME) {
