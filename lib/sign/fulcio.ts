@@ -9,7 +9,7 @@
  */
 
 import { bytesEqual, decodePem, encodePem, utf8Encode } from "../encoding/mod.ts";
-import { NetworkError, VerificationError } from "../errors/mod.ts";
+import { ConfigError, NetworkError, VerificationError } from "../errors/mod.ts";
 import { type HttpClient, parseJsonBody, requireSuccess } from "../net/mod.ts";
 import type { TrustedRoot } from "../trust/mod.ts";
 import { verifySigningCertificate } from "../verify/mod.ts";
@@ -35,13 +35,22 @@ export interface FulcioIdentity {
   readonly expectedIdentity: string;
 }
 
-/** Requests and checks a signing certificate. */
+/** How long a certificate that starts after the response arrived is waited for. */
+const MAX_NOT_BEFORE_WAIT_MS = 5_000;
+
+/**
+ * Requests and checks a signing certificate. It is returned once it is
+ * valid: certificate times have whole seconds, so a certificate issued while
+ * the request was under way may start after the request began, and a CA may
+ * round its times up, so it may even start a little after the response;
+ * anything signed or timestamped before then would fail verification.
+ */
 export async function requestSigningCertificate(
   http: HttpClient,
   fulcioUrl: string,
   key: EphemeralKey,
   identity: FulcioIdentity,
-  trust: { trustedRoot: TrustedRoot; now: Date },
+  trust: { trustedRoot: TrustedRoot; now: () => Date },
 ): Promise<SigningCertificate> {
   const proof = await signWithEphemeralKey(key, utf8Encode(identity.challenge));
   const body = JSON.stringify({
@@ -84,8 +93,16 @@ export async function requestSigningCertificate(
   if (!bytesEqual(leaf.publicKeyInfo, key.publicKeySpki)) {
     throw new VerificationError("CERT_PROFILE", "Fulcio's certificate is not for our signing key");
   }
-  // The same checks as verification, at the current time.
-  await verifySigningCertificate(leaf, [trust.now], trust.trustedRoot);
+  const early = leaf.notBefore.getTime() - trust.now().getTime();
+  if (early > MAX_NOT_BEFORE_WAIT_MS) {
+    throw new ConfigError(
+      "CONFIG",
+      `Fulcio's certificate starts ${Math.ceil(early / 1000)} s in the future: check this machine's clock`,
+    );
+  }
+  if (early > 0) await new Promise((resolve) => setTimeout(resolve, early + 10));
+  // The same checks as verification, at the time it can first be used.
+  await verifySigningCertificate(leaf, [trust.now()], trust.trustedRoot);
   const names = certificateIdentities(leaf);
   if (!names.includes(identity.expectedIdentity)) {
     throw new VerificationError(

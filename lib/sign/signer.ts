@@ -32,9 +32,6 @@ export interface SigningIdentity {
   readonly challenge: string;
 }
 
-/** Longest wait for a certificate whose notBefore is just ahead of our clock. */
-const MAX_NOT_BEFORE_WAIT_MS = 5_000;
-
 /** Options of {@linkcode createSigner}. */
 export interface SignerOptions {
   /** Trust root used to check the certificate, timestamps, log entries and the final bundle */
@@ -112,18 +109,8 @@ export async function createSigner(identity: SigningIdentity, options: SignerOpt
     token: identity.token,
     challenge: identity.challenge,
     expectedIdentity: identity.identity,
-  }, { trustedRoot: options.trustedRoot, now: options.now() });
+  }, { trustedRoot: options.trustedRoot, now: options.now });
   const issuer = certificateIssuer(certificate.leaf);
-  // Certificate times have whole seconds and a CA may round them up: a signature timestamped in the
-  // same second could predate notBefore and fail verification. Wait until the certificate is valid.
-  const early = certificate.leaf.notBefore.getTime() - options.now().getTime();
-  if (early > MAX_NOT_BEFORE_WAIT_MS) {
-    throw new ConfigError(
-      "CONFIG",
-      `Fulcio's certificate starts ${Math.ceil(early / 1000)} s in the future: check this machine's clock`,
-    );
-  }
-  if (early > 0) await new Promise((resolve) => setTimeout(resolve, early + 10));
 
   /** Timestamps and logs a signature, builds the bundle and verifies it. */
   async function finish(

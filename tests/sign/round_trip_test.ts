@@ -280,6 +280,31 @@ if (instance === undefined) {
     });
   });
 
+  describe("a clock behind the services", () => {
+    const signWithClockBehind = async (lagMs: number) => {
+      const config = parseClientTrustConfigJson(readFileSync(configs["Rekor v1 + TSA"], "utf8"));
+      const who = identityOf(decodeIdentityToken(token));
+      const signer = await createSigner({ token, identity: who.identity, challenge: who.challenge }, {
+        trustedRoot: config.trustedRoot,
+        signingConfig: config.signingConfig!,
+        http: createHttpClient(),
+        now: () => new Date(Date.now() - lagMs),
+      });
+      return await signer.signArtifact(new TextEncoder().encode(`clock ${lagMs} ms behind`));
+    };
+    it("1.5 s behind: the certificate starts after this clock's present, so the signer waits until it is valid", async () => {
+      const signed = await signWithClockBehind(1_500);
+      assert.equal(signed.verification.signer.kind, "certificate");
+    });
+    it("its twin, 10 s behind: one line naming the clock, no bundle", async () => {
+      await assert.rejects(
+        signWithClockBehind(10_000),
+        (e: Error & { code?: string }) =>
+          e.code === "CONFIG" && /starts \d+ s in the future: check this machine's clock/.test(e.message),
+      );
+    });
+  });
+
   describe("OAuth flows against the local OIDC issuer", () => {
     it("authorization code with PKCE: the test drives the browser redirect to the loopback server", async () => {
       const base = createNodeOidcEnvironment({ env: {}, write: () => {} });
@@ -344,10 +369,8 @@ if (instance === undefined) {
         if (!existsSync(python)) return skipTest(t, "sigstore-python not installed");
         const file = `${work}/interop-py-${label.replace(/\W+/g, "-")}.txt`;
         writeFileSync(file, "interop\n");
-        assert.equal(
-          (await cli(["--trust-config", config, "sign", "--identity-token", token, file])).code,
-          0,
-        );
+        const signed = await cli(["--trust-config", config, "sign", "--identity-token", token, file]);
+        assert.equal(signed.code, 0, signed.stderr);
         const py = run(python, [
           "--trust-config",
           config,
@@ -374,10 +397,8 @@ if (instance === undefined) {
         if (!existsSync(cosign)) return skipTest(t, "cosign not installed (LOCAL_SIGSTORE_COSIGN=1 install)");
         const file = `${work}/interop-cosign-${label.replace(/\W+/g, "-")}.txt`;
         writeFileSync(file, "for cosign\n");
-        assert.equal(
-          (await cli(["--trust-config", config, "sign", "--identity-token", token, file])).code,
-          0,
-        );
+        const signed = await cli(["--trust-config", config, "sign", "--identity-token", token, file]);
+        assert.equal(signed.code, 0, signed.stderr);
         const c = run(cosign, [
           "verify-blob",
           "--bundle",
